@@ -1,0 +1,43 @@
+# One command per task, the same locally and in CI. Each target installs what it needs.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DB ?= .sharemock/state.db
+
+.PHONY: install serve test test-deep lint format check reset bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install sharemock with its dev tools
+
+serve: $(STAMP) ## run the mock on http://$(HOST):$(PORT)/
+	$(BIN)/sharemock serve --host $(HOST) --port $(PORT) --db $(DB)
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest
+
+test-deep: $(STAMP) ## the suite with many more Schemathesis examples per operation
+	SHAREMOCK_CONTRACT_EXAMPLES=300 SHAREMOCK_STATEFUL_STEPS=60 $(BIN)/python -m pytest -m contract
+
+lint: $(STAMP) ## ruff (lint and format check) and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: lint test ## everything CI runs
+
+reset: $(STAMP) ## restore the seeded fixtures in $(DB)
+	$(BIN)/sharemock reset --db $(DB)
+
+clean:
+	rm -rf $(VENV) .sharemock .pytest_cache .mypy_cache .ruff_cache

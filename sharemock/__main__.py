@@ -1,0 +1,3 @@
+from sharemock.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,91 @@
+"""App assembly: mount every provider's contract on one Connexion FlaskApp.
+
+This is the only module that knows all the layers: it loads each provider's OpenAPI file,
+mounts it under the provider's prefix with routing to `handlers.<provider>`, plugs in the
+typed validators, the runtime and the error edge, and serves the index page.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any
+
+import connexion
+from connexion.exceptions import ProblemException
+from connexion.jsonifier import Jsonifier
+from connexion.middleware import MiddlewarePosition
+from connexion.resolver import Resolver
+from starlette.exceptions import HTTPException
+
+from sharemock.config import Settings
+from sharemock.edge import ErrorEdge, MountedProvider
+from sharemock.index import index_page
+from sharemock.provider import Provider
+from sharemock.providers import PROVIDERS
+from sharemock.runtime import Runtime, RuntimeMiddleware, utc_now
+from sharemock.spec import ProviderSpec, load_document
+from sharemock.state import open_database
+from sharemock.validation import validator_map
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+# Compact JSON in the order handlers build it (Flask's default sorts and indents).
+_JSONIFIER = Jsonifier(json, separators=(",", ":"))
+
+
+class HandlerResolver(Resolver):
+    """Route operationId `updateAccess` to `<handlers module>.update_access`."""
+
+    def __init__(self, module: str) -> None:
+        super().__init__()
+        self.module = module
+
+    def resolve_operation_id(self, operation: Any) -> str:
+        name = _CAMEL_BOUNDARY.sub("_", operation.operation_id).lower()
+        return f"{self.module}.{name}"
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    providers: Sequence[Provider] = PROVIDERS,
+    clock: Callable[[], datetime] = utc_now,
+) -> connexion.FlaskApp:
+    """Build the mock server (an ASGI app) for `settings` (default: from the environment)."""
+    settings = settings or Settings.from_env()
+    database = open_database(settings, providers)
+    runtime = Runtime(settings=settings, database=database, clock=clock)
+
+    app = connexion.FlaskApp(__name__)
+    app.add_middleware(
+        RuntimeMiddleware, runtime=runtime, position=MiddlewarePosition.BEFORE_EXCEPTION
+    )
+    mounted = []
+    for provider in providers:
+        document = load_document(settings.spec_dir / provider.spec_file)
+        mounted.append(MountedProvider(provider, ProviderSpec(document)))
+        app.add_api(
+            document,
+            base_path=provider.prefix,
+            name=provider.name,
+            resolver=HandlerResolver(provider.handlers_module),
+            pythonic_params=True,
+            jsonifier=_JSONIFIER,
+            validate_responses=settings.validate_responses,
+            validator_map=validator_map(),
+        )
+
+    edge = ErrorEdge(mounted)
+    for exception_class in (ProblemException, HTTPException, Exception):
+        app.add_error_handler(exception_class, edge.handle)
+
+    app.add_url_rule("/", "index", lambda: index_page(providers))
+    app.runtime = runtime  # for tests and the CLI
+    return app
+
+
+def create_app_from_env() -> connexion.FlaskApp:
+    """uvicorn factory: one app per worker process, configured by SHAREMOCK_* variables."""
+    return create_app()

@@ -1,0 +1,108 @@
+"""`sharemock` command line: serve the mock, reset its state, mint dev credentials."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from sharemock import __version__
+from sharemock.config import (
+    DEFAULT_DB_PATH,
+    ENV_DB,
+    ENV_RESET,
+    ENV_VALIDATE_RESPONSES,
+    Settings,
+)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    # Workers are separate processes: they read their settings from the environment.
+    os.environ[ENV_DB] = args.db
+    os.environ[ENV_RESET] = "0"
+    if args.no_response_validation:
+        os.environ[ENV_VALIDATE_RESPONSES] = "0"
+    if args.reset:
+        _reset_database(args.db)
+    if args.db == ":memory:" and args.workers > 1:
+        print("sharemock: --db :memory: cannot be shared by several workers", file=sys.stderr)
+        return 2
+    print(f"sharemock {__version__}: http://{args.host}:{args.port}/ (state: {args.db})")
+    uvicorn.run(
+        "sharemock.app:create_app_from_env",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+    )
+    return 0
+
+
+def _reset_database(db: str) -> None:
+    from sharemock.providers import PROVIDERS
+    from sharemock.state import open_database, reset_all
+
+    database = open_database(Settings(db_path=db), PROVIDERS)
+    reset_all(database, PROVIDERS)
+    database.close()
+
+
+def _reset(args: argparse.Namespace) -> int:
+    _reset_database(args.db)
+    print(f"sharemock: {args.db} restored to the seeded fixtures")
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from sharemock.credentials import dev_credential
+
+    try:
+        print(dev_credential(args.provider, args.user, Settings.from_env()))
+    except LookupError as exc:
+        print(f"sharemock: {exc.args[0]}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sharemock",
+        description="Stateful mock and contract kit for share-link APIs.",
+    )
+    parser.add_argument("--version", action="version", version=f"sharemock {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    default_db = os.environ.get(ENV_DB) or DEFAULT_DB_PATH
+    serve = commands.add_parser("serve", help="run the mock server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--db", default=default_db, help="SQLite file, or :memory:")
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--reset", action="store_true", help="restore the fixtures first")
+    serve.add_argument(
+        "--no-response-validation",
+        action="store_true",
+        help="do not check the mock's own answers against the contract (faster)",
+    )
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(run=_serve)
+
+    reset = commands.add_parser("reset", help="restore the seeded fixtures")
+    reset.add_argument("--db", default=default_db)
+    reset.set_defaults(run=_reset)
+
+    token = commands.add_parser("token", help="print a valid credential for a fixture user")
+    token.add_argument("provider", help="provider name, e.g. defdrive")
+    token.add_argument("--user", required=True, help="fixture user, e.g. johndoe")
+    token.set_defaults(run=_token)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.run(args)
+    return result

@@ -1,0 +1,46 @@
+"""Settings, read from the environment (the CLI sets the same variables for its workers)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+# A documented development secret: tokens signed with it are only good against a local mock.
+DEFAULT_JWT_SECRET = "sharemock-development-secret-not-for-production"
+DEFAULT_DB_PATH = ".sharemock/state.db"
+REPO_SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
+
+ENV_DB = "SHAREMOCK_DB"
+ENV_JWT_SECRET = "SHAREMOCK_JWT_SECRET"
+ENV_VALIDATE_RESPONSES = "SHAREMOCK_VALIDATE_RESPONSES"
+ENV_SPEC_DIR = "SHAREMOCK_SPEC_DIR"
+ENV_RESET = "SHAREMOCK_RESET"
+
+
+def _flag(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How one mock server runs."""
+
+    db_path: str = DEFAULT_DB_PATH
+    jwt_secret: str = DEFAULT_JWT_SECRET
+    validate_responses: bool = True
+    spec_dir: Path = REPO_SPEC_DIR
+    reset: bool = False
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        env = os.environ
+        return cls(
+            db_path=env.get(ENV_DB) or DEFAULT_DB_PATH,
+            jwt_secret=env.get(ENV_JWT_SECRET) or DEFAULT_JWT_SECRET,
+            validate_responses=_flag(env.get(ENV_VALIDATE_RESPONSES), True),
+            spec_dir=Path(env.get(ENV_SPEC_DIR) or REPO_SPEC_DIR),
+            reset=_flag(env.get(ENV_RESET), False),
+        )

@@ -1,0 +1,139 @@
+"""The edge: every error of every provider is rendered here, once, in that provider's shape.
+
+Errors arrive as data: an `ApiError` raised by a provider's rules, or a Connexion/Starlette
+exception that `classify` turns into a `FrameworkFailure`, which the provider's `ErrorShape`
+maps to an `ApiError`. Nothing below the edge formats an error body.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from connexion.exceptions import (
+    BadRequestProblem,
+    ExtraParameterProblem,
+    NonConformingResponse,
+    ProblemException,
+    UnsupportedMediaTypeProblem,
+)
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.exceptions import HTTPException
+
+from sharemock.errors import ApiError, Failure, FrameworkFailure
+from sharemock.negotiation import render_body
+from sharemock.provider import Provider
+from sharemock.spec import ProviderSpec
+from sharemock.validation import BodyProblem, ParameterProblem
+
+logger = logging.getLogger("sharemock.edge")
+
+DETAIL_HEADER = "X-Sharemock-Detail"
+_PARAMETER_FAILURES = {
+    "path": Failure.INVALID_PATH_PARAMETER,
+    "query": Failure.INVALID_QUERY_PARAMETER,
+    "header": Failure.INVALID_HEADER,
+    "cookie": Failure.INVALID_HEADER,
+}
+
+
+def _header_safe(text: str) -> str:
+    """A header value: one line, printable ASCII, bounded."""
+    flat = " ".join(text.split())
+    return flat.encode("ascii", "backslashreplace").decode("ascii")[:512]
+
+
+class MountedProvider:
+    """A provider as served: its descriptor and its loaded contract."""
+
+    def __init__(self, provider: Provider, spec: ProviderSpec) -> None:
+        self.provider = provider
+        self.spec = spec
+
+
+class ErrorEdge:
+    """Renders any exception raised while serving a request, per provider."""
+
+    def __init__(self, mounted: Sequence[MountedProvider]) -> None:
+        # Longest prefix first, so nested prefixes could never shadow each other.
+        self._mounted = sorted(mounted, key=lambda m: len(m.provider.prefix), reverse=True)
+
+    def provider_for(self, path: str) -> MountedProvider | None:
+        for mounted in self._mounted:
+            prefix = mounted.provider.prefix
+            if path == prefix or path.startswith(prefix + "/"):
+                return mounted
+        return None
+
+    async def handle(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        path = request.url.path
+        mounted = self.provider_for(path)
+        if mounted is None:
+            return self._outside_any_provider(exc)
+        provider = mounted.provider
+        if isinstance(exc, ApiError):
+            error = exc
+        else:
+            failure = classify(exc, mounted.spec, path[len(provider.prefix) :], request.method)
+            if failure.kind is Failure.INTERNAL:
+                logger.error("%s %s failed: %r", request.method, path, exc, exc_info=exc)
+            error = provider.errors.from_failure(failure)
+            error.detail = error.detail or failure.detail
+            if failure.allowed_methods:
+                error.headers.setdefault("Allow", ", ".join(failure.allowed_methods))
+        headers = dict(error.headers)
+        if error.detail:
+            headers[DETAIL_HEADER] = _header_safe(error.detail)
+        body, content_type = render_body(
+            provider.errors.body(error), request.headers.get("accept"), provider.xml_root
+        )
+        return ConnexionResponse(
+            status_code=error.status, body=body, content_type=content_type, headers=headers
+        )
+
+    @staticmethod
+    def _outside_any_provider(exc: Exception) -> ConnexionResponse:
+        status = getattr(exc, "status_code", None) or getattr(exc, "status", None) or 500
+        if isinstance(exc, ApiError):
+            status = exc.status
+        if status >= 500:
+            logger.error("unhandled error outside any provider: %r", exc, exc_info=exc)
+        title = "Not Found" if status == 404 else "Error"
+        body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+        return ConnexionResponse(
+            status_code=status,
+            body=json.dumps(body).encode(),
+            content_type="application/problem+json",
+        )
+
+
+def classify(exc: Exception, spec: ProviderSpec, path: str, method: str) -> FrameworkFailure:
+    """Name the framework refusal behind `exc` (raised for `method path` below a prefix)."""
+    if isinstance(exc, ParameterProblem):
+        return FrameworkFailure(_PARAMETER_FAILURES[exc.location], str(exc.detail), exc.name)
+    if isinstance(exc, ExtraParameterProblem):
+        return FrameworkFailure(Failure.INVALID_QUERY_PARAMETER, str(exc.detail))
+    if isinstance(exc, BodyProblem | BadRequestProblem):
+        return FrameworkFailure(Failure.INVALID_BODY, str(exc.detail))
+    if isinstance(exc, UnsupportedMediaTypeProblem):
+        return FrameworkFailure(Failure.UNSUPPORTED_MEDIA_TYPE, str(exc.detail))
+    if isinstance(exc, NonConformingResponse):
+        return FrameworkFailure(Failure.INTERNAL, f"mock answer broke the contract: {exc.detail}")
+    if isinstance(exc, ProblemException | HTTPException):
+        status = getattr(exc, "status", None) or exc.status_code
+        detail = str(getattr(exc, "detail", "") or "")
+        if status == 401:
+            return FrameworkFailure(Failure.UNAUTHENTICATED, detail or "not authenticated")
+        if status == 403:
+            return FrameworkFailure(Failure.FORBIDDEN, detail or "forbidden")
+        if status in (404, 405):
+            return spec.explain_miss(path, method)
+        if status == 406:
+            return FrameworkFailure(Failure.NOT_ACCEPTABLE, detail or "not acceptable")
+        if status == 415:
+            return FrameworkFailure(Failure.UNSUPPORTED_MEDIA_TYPE, detail)
+        if 400 <= status < 500:
+            return FrameworkFailure(Failure.INVALID_BODY, detail or f"HTTP {status}")
+    return FrameworkFailure(Failure.INTERNAL, f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,42 @@
+"""What sharemock needs to know about one mocked provider."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sharemock.config import Settings
+from sharemock.errors import ApiError, FrameworkFailure
+
+
+class ErrorShape(Protocol):
+    """A provider's error catalogue for framework refusals, and its error body."""
+
+    def from_failure(self, failure: FrameworkFailure) -> ApiError:
+        """The provider's answer to a refusal the framework made before any handler ran."""
+        ...
+
+    def body(self, error: ApiError) -> dict[str, Any]:
+        """The provider's error body for `error`."""
+        ...
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One mocked API: where it is mounted, its contract, its errors, its tables."""
+
+    name: str
+    title: str
+    prefix: str
+    spec_file: str
+    handlers_module: str
+    errors: ErrorShape
+    schema_sql: str
+    tables: tuple[str, ...]  # children first, so they can be cleared in order
+    load_fixtures: Callable[[sqlite3.Connection], None]
+    # The credential a fixture user sends (a token, a key...); LookupError for unknown users.
+    dev_credential: Callable[[str, Settings], str]
+    # The root element of an XML body, for providers that speak XML as well as JSON.
+    xml_root: str | None = None

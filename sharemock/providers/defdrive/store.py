@@ -1,0 +1,207 @@
+"""DefDrive's tables and the SQL that reads and writes them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from sharemock.providers.defdrive.types import Access, AccessSettings, File, User
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS defdrive_users (
+    id INTEGER PRIMARY KEY,
+    username TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS defdrive_files (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    location TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    public INTEGER NOT NULL DEFAULT 0,
+    user_id INTEGER NOT NULL REFERENCES defdrive_users(id),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS defdrive_accesses (
+    id INTEGER PRIMARY KEY,
+    file_id INTEGER NOT NULL REFERENCES defdrive_files(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    link TEXT NOT NULL UNIQUE,
+    subnets TEXT NOT NULL,
+    ips TEXT NOT NULL,
+    expires TEXT NOT NULL,
+    public INTEGER NOT NULL,
+    one_time_use INTEGER NOT NULL,
+    used INTEGER NOT NULL DEFAULT 0,
+    ttl INTEGER NOT NULL,
+    enable_ttl INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS defdrive_accesses_file ON defdrive_accesses(file_id);
+"""
+
+TABLES = ("defdrive_accesses", "defdrive_files", "defdrive_users")
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(row["id"], row["username"], row["password_hash"], row["name"], row["email"])
+
+
+def _file(row: sqlite3.Row) -> File:
+    return File(
+        id=row["id"],
+        name=row["name"],
+        location=row["location"],
+        size=row["size"],
+        public=bool(row["public"]),
+        user_id=row["user_id"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _access(row: sqlite3.Row) -> Access:
+    settings = AccessSettings(
+        name=row["name"],
+        subnets=tuple(json.loads(row["subnets"])),
+        ips=tuple(json.loads(row["ips"])),
+        expires=row["expires"],
+        public=bool(row["public"]),
+        one_time_use=bool(row["one_time_use"]),
+        ttl=row["ttl"],
+        enable_ttl=bool(row["enable_ttl"]),
+    )
+    return Access(
+        id=row["id"],
+        file_id=row["file_id"],
+        link=row["link"],
+        settings=settings,
+        used=bool(row["used"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _settings_columns(settings: AccessSettings) -> tuple[object, ...]:
+    return (
+        settings.name,
+        json.dumps(list(settings.subnets)),
+        json.dumps(list(settings.ips)),
+        settings.expires,
+        int(settings.public),
+        int(settings.one_time_use),
+        settings.ttl,
+        int(settings.enable_ttl),
+    )
+
+
+def insert_user(conn: sqlite3.Connection, user: User) -> None:
+    conn.execute(
+        "INSERT INTO defdrive_users (id, username, password_hash, name, email)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (user.id, user.username, user.password_hash, user.name, user.email),
+    )
+
+
+def user_by_username(conn: sqlite3.Connection, username: str) -> User | None:
+    row = conn.execute("SELECT * FROM defdrive_users WHERE username = ?", (username,)).fetchone()
+    return _user(row) if row else None
+
+
+def insert_file(conn: sqlite3.Connection, file: File) -> None:
+    conn.execute(
+        "INSERT INTO defdrive_files"
+        " (id, name, location, size, public, user_id, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            file.id,
+            file.name,
+            file.location,
+            file.size,
+            int(file.public),
+            file.user_id,
+            file.created_at,
+            file.updated_at,
+        ),
+    )
+
+
+def file_by_id(conn: sqlite3.Connection, file_id: int) -> File | None:
+    row = conn.execute("SELECT * FROM defdrive_files WHERE id = ?", (file_id,)).fetchone()
+    return _file(row) if row else None
+
+
+def files_of_user(conn: sqlite3.Connection, user_id: int) -> list[File]:
+    rows = conn.execute(
+        "SELECT * FROM defdrive_files WHERE user_id = ? ORDER BY id", (user_id,)
+    ).fetchall()
+    return [_file(row) for row in rows]
+
+
+def set_file_public(conn: sqlite3.Connection, file_id: int, public: bool, now: str) -> None:
+    conn.execute(
+        "UPDATE defdrive_files SET public = ?, updated_at = ? WHERE id = ?",
+        (int(public), now, file_id),
+    )
+
+
+def insert_access(
+    conn: sqlite3.Connection,
+    file_id: int,
+    link: str,
+    settings: AccessSettings,
+    now: str,
+    access_id: int | None = None,
+) -> int:
+    cursor = conn.execute(
+        "INSERT INTO defdrive_accesses (id, file_id, link, name, subnets, ips, expires, public,"
+        " one_time_use, ttl, enable_ttl, used, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
+        (access_id, file_id, link, *_settings_columns(settings), now, now),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def link_exists(conn: sqlite3.Connection, link: str) -> bool:
+    row = conn.execute("SELECT 1 FROM defdrive_accesses WHERE link = ?", (link,)).fetchone()
+    return row is not None
+
+
+def access_by_id(conn: sqlite3.Connection, access_id: int) -> Access | None:
+    row = conn.execute("SELECT * FROM defdrive_accesses WHERE id = ?", (access_id,)).fetchone()
+    return _access(row) if row else None
+
+
+def access_by_link(conn: sqlite3.Connection, link: str) -> Access | None:
+    row = conn.execute("SELECT * FROM defdrive_accesses WHERE link = ?", (link,)).fetchone()
+    return _access(row) if row else None
+
+
+def accesses_of_file(conn: sqlite3.Connection, file_id: int) -> list[Access]:
+    rows = conn.execute(
+        "SELECT * FROM defdrive_accesses WHERE file_id = ? ORDER BY id", (file_id,)
+    ).fetchall()
+    return [_access(row) for row in rows]
+
+
+def replace_access_settings(
+    conn: sqlite3.Connection, access_id: int, settings: AccessSettings, now: str
+) -> None:
+    conn.execute(
+        "UPDATE defdrive_accesses SET name = ?, subnets = ?, ips = ?, expires = ?, public = ?,"
+        " one_time_use = ?, ttl = ?, enable_ttl = ?, updated_at = ? WHERE id = ?",
+        (*_settings_columns(settings), now, access_id),
+    )
+
+
+def mark_access_used(conn: sqlite3.Connection, access_id: int) -> None:
+    conn.execute("UPDATE defdrive_accesses SET used = 1 WHERE id = ?", (access_id,))
+
+
+def delete_access(conn: sqlite3.Connection, access_id: int) -> None:
+    conn.execute("DELETE FROM defdrive_accesses WHERE id = ?", (access_id,))

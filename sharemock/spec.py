@@ -1,0 +1,121 @@
+"""The one place that reads a provider's OpenAPI document for sharemock's own needs.
+
+Connexion routes and validates from the same document; this module answers the questions
+Connexion does not: which operation a request *would* have reached had its path parameters
+been well-typed, and which methods a path allows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sharemock.errors import Failure, FrameworkFailure
+
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+_PARAMETER = re.compile(r"\{([^}/]+)\}")
+# The route converters Connexion uses for typed path parameters (connexion.frameworks.*).
+_TYPE_PATTERNS = {
+    "integer": re.compile(r"[+-]?[0-9]+"),
+    "number": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"),
+}
+
+# libyaml's loader is ~10x faster; PyYAML wheels ship it, source builds may not.
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    """Parse an OpenAPI YAML file."""
+    with path.open(encoding="utf-8") as handle:
+        document = yaml.load(handle, Loader=_Loader)  # a safe loader
+    if not isinstance(document, dict):
+        raise ValueError(f"{path}: not an OpenAPI document")
+    return document
+
+
+def _resolve(document: dict[str, Any], node: Any) -> Any:
+    """Follow a local `$ref` chain."""
+    while isinstance(node, dict) and "$ref" in node:
+        target: Any = document
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    """A regex matching `template` with any non-empty segment for each parameter."""
+    pieces = _PARAMETER.split(template)  # literal, name, literal, name, ...
+    regex = "".join(
+        "([^/]+)" if index % 2 else re.escape(piece) for index, piece in enumerate(pieces)
+    )
+    return re.compile(regex)
+
+
+@dataclass(frozen=True)
+class PathTemplate:
+    """One path of the document, its allowed methods and typed path parameters."""
+
+    template: str
+    pattern: re.Pattern[str]
+    methods: tuple[str, ...]
+    typed_parameters: dict[str, str]  # name -> OpenAPI type, for integer/number params
+
+    def misfit(self, path: str, method: str) -> FrameworkFailure | None:
+        """Why `method path` missed this template's route, if it was meant for it."""
+        match = self.pattern.fullmatch(path)
+        if match is None:
+            return None
+        if method.lower() not in self.methods:
+            return FrameworkFailure(
+                Failure.METHOD_NOT_ALLOWED,
+                f"{method.upper()} is not allowed on {self.template}",
+                allowed_methods=tuple(m.upper() for m in self.methods),
+            )
+        values = dict(zip(_PARAMETER.findall(self.template), match.groups(), strict=True))
+        for name, kind in self.typed_parameters.items():
+            if not _TYPE_PATTERNS[kind].fullmatch(values[name]):
+                return FrameworkFailure(
+                    Failure.INVALID_PATH_PARAMETER,
+                    f"path parameter {name!r} must be of type {kind}",
+                    parameter=name,
+                )
+        return None
+
+
+class ProviderSpec:
+    """A provider's OpenAPI document, loaded once."""
+
+    def __init__(self, document: dict[str, Any]) -> None:
+        self.document = document
+        self.templates = tuple(self._templates())
+
+    @classmethod
+    def load(cls, path: Path) -> ProviderSpec:
+        return cls(load_document(path))
+
+    def _templates(self) -> list[PathTemplate]:
+        templates = []
+        for template, item in self.document.get("paths", {}).items():
+            methods = tuple(m for m in HTTP_METHODS if m in item)
+            typed: dict[str, str] = {}
+            for operation in [item, *(item[m] for m in methods)]:
+                for raw in operation.get("parameters", []):
+                    parameter = _resolve(self.document, raw)
+                    schema = _resolve(self.document, parameter.get("schema", {}))
+                    if parameter.get("in") == "path" and schema.get("type") in _TYPE_PATTERNS:
+                        typed[parameter["name"]] = schema["type"]
+            templates.append(PathTemplate(template, _template_regex(template), methods, typed))
+        return templates
+
+    def explain_miss(self, path: str, method: str) -> FrameworkFailure:
+        """Classify a request below this provider's prefix that reached no operation."""
+        for template in self.templates:
+            failure = template.misfit(path, method)
+            if failure is not None:
+                return failure
+        return FrameworkFailure(Failure.ROUTE_NOT_FOUND, f"no operation at {path}")

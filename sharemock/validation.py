@@ -1,0 +1,167 @@
+"""Connexion validators that say *what* failed, and compile each schema only once.
+
+Connexion's stock validators raise a bare `BadRequestProblem` with a message string, and
+build a new jsonschema validator on every request. These subclasses raise typed problems
+(which parameter, which body pointer) so the edge can answer in each provider's own words,
+report every body error at once, and cache the compiled validators per schema.
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
+from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
+from connexion.lifecycle import ConnexionRequest
+from connexion.utils import is_null, is_nullable
+from connexion.validators import (
+    VALIDATOR_MAP,
+    JSONRequestBodyValidator,
+    JSONResponseBodyValidator,
+    ParameterValidator,
+)
+from jsonschema import Draft4Validator, ValidationError
+from starlette.types import Scope
+
+_FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
+
+
+class ParameterProblem(BadRequestProblem):
+    """A path, query, header or cookie parameter failed its schema (or is missing)."""
+
+    def __init__(self, location: str, name: str, detail: str) -> None:
+        super().__init__(detail=detail)
+        self.location = location
+        self.name = name
+
+
+class BodyProblem(BadRequestProblem):
+    """The request body is missing, unparseable or fails its schema."""
+
+    def __init__(self, detail: str, errors: tuple[str, ...] = ()) -> None:
+        super().__init__(detail=detail)
+        self.errors = errors or (detail,)
+
+
+class _ValidatorCache:
+    """Compiled jsonschema validators keyed by the identity of their (long-lived) schema."""
+
+    def __init__(self, factory: t.Callable[[dict[str, t.Any]], Draft4Validator]) -> None:
+        self._factory = factory
+        self._entries: dict[int, tuple[dict[str, t.Any], Draft4Validator]] = {}
+
+    def get(self, schema: dict[str, t.Any]) -> Draft4Validator:
+        entry = self._entries.get(id(schema))
+        if entry is None or entry[0] is not schema:
+            entry = (schema, self._factory(schema))
+            self._entries[id(schema)] = entry
+        return entry[1]
+
+
+_parameter_validators = _ValidatorCache(
+    lambda schema: Draft4Validator(schema, format_checker=_FORMAT_CHECKER)
+)
+_request_validators = _ValidatorCache(
+    lambda schema: Draft4RequestValidator(schema, format_checker=_FORMAT_CHECKER)
+)
+_response_validators = _ValidatorCache(
+    lambda schema: Draft4ResponseValidator(schema, format_checker=_FORMAT_CHECKER)
+)
+
+
+def _pointer(error: ValidationError) -> str:
+    return "/" + "/".join(str(part) for part in error.absolute_path)
+
+
+def _describe(error: ValidationError) -> str:
+    path = _pointer(error)
+    return error.message if path == "/" else f"{path}: {error.message}"
+
+
+class TypedParameterValidator(ParameterValidator):
+    """Parameter validation raising `ParameterProblem` with the parameter's name."""
+
+    @staticmethod
+    def _check(location: str, value: t.Any, param: dict[str, t.Any]) -> None:
+        if is_nullable(param) and is_null(value):
+            return
+        if value is None:
+            if param.get("required"):
+                raise ParameterProblem(
+                    location, param["name"], f"missing {location} parameter {param['name']!r}"
+                )
+            return
+        schema = param.get("schema", param)
+        error = next(iter(_parameter_validators.get(schema).iter_errors(value)), None)
+        if error is not None:
+            raise ParameterProblem(
+                location, param["name"], f"{location} parameter {param['name']!r}: {error.message}"
+            )
+
+    def validate_request(self, request: ConnexionRequest) -> None:
+        for param in self.parameters.get("path", []):
+            value = request.path_params.get(param["name"].replace("-", "_"))
+            self._check("path", value, param)
+        for param in self.parameters.get("query", []):
+            self._check("query", request.query_params.get(param["name"]), param)
+        for param in self.parameters.get("header", []):
+            self._check("header", request.headers.get(param["name"]), param)
+        for param in self.parameters.get("cookie", []):
+            self._check("cookie", request.cookies.get(param["name"]), param)
+
+
+class TypedJSONBodyValidator(JSONRequestBodyValidator):
+    """JSON body validation raising `BodyProblem` listing every schema error."""
+
+    @property
+    def _validator(self) -> Draft4Validator:
+        return _request_validators.get(self._schema)
+
+    async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
+        raw = b"".join([message async for message in stream])
+        if not raw:
+            return None
+        try:
+            body = json.loads(raw.decode(self._encoding))
+        except (UnicodeDecodeError, LookupError, json.JSONDecodeError) as exc:
+            raise BodyProblem(f"request body is not valid JSON: {exc}") from exc
+        # JSON may escape lone surrogates ("\ud800"), which no UTF-8 store can hold.
+        if b"\\u" in raw or b"\\U" in raw:
+            try:
+                json.dumps(body, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise BodyProblem("request body holds an unpaired surrogate") from exc
+        return body
+
+    def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
+        if not self._nullable and body is None:
+            raise BodyProblem("request body must not be empty")
+        errors = sorted(self._validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+        if errors:
+            described = tuple(_describe(error) for error in errors)
+            raise BodyProblem("; ".join(described), described)
+        return None
+
+
+class TypedJSONResponseValidator(JSONResponseBodyValidator):
+    """Response validation with a cached validator (the mock checks its own answers)."""
+
+    @property
+    def validator(self) -> Draft4Validator:
+        return _response_validators.get(self._schema)
+
+    def _validate(self, body: t.Any) -> None:
+        error = next(iter(self.validator.iter_errors(body)), None)
+        if error is not None:
+            raise NonConformingResponseBody(
+                detail=f"Response body does not conform to specification. {_describe(error)}"
+            )
+
+
+def validator_map() -> dict[str, t.Any]:
+    """Connexion's validator map with sharemock's typed validators in place."""
+    body = MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": TypedJSONBodyValidator})
+    response = MediaTypeDict({**VALIDATOR_MAP["response"], "*/*json": TypedJSONResponseValidator})
+    return {"parameter": TypedParameterValidator, "body": body, "response": response}
