@@ -38,5 +38,13 @@ class Provider:
     load_fixtures: Callable[[sqlite3.Connection], None]
     # The credential a fixture user sends (a token, a key...); LookupError for unknown users.
     dev_credential: Callable[[str, Settings], str]
+    # The header a credential travels in, and what precedes it there.
+    credential_header: str = "Authorization"
+    credential_prefix: str = "Bearer "
     # The root element of an XML body, for providers that speak XML as well as JSON.
     xml_root: str | None = None
+
+    def dev_headers(self, user: str, settings: Settings) -> dict[str, str]:
+        """The request headers with which a fixture user authenticates."""
+        credential = self.dev_credential(user, settings)
+        return {self.credential_header: f"{self.credential_prefix}{credential}"}

@@ -5,4 +5,14 @@ from sharemock.providers.defdrive import PROVIDER as DEFDRIVE
 
 PROVIDERS: tuple[Provider, ...] = (DEFDRIVE,)
 
-__all__ = ["PROVIDERS"]
+
+def provider_named(name: str) -> Provider:
+    """The provider called `name`; LookupError naming the known ones otherwise."""
+    for provider in PROVIDERS:
+        if provider.name == name:
+            return provider
+    known = ", ".join(p.name for p in PROVIDERS)
+    raise LookupError(f"unknown provider {name!r} (known: {known})")
+
+
+__all__ = ["PROVIDERS", "provider_named"]

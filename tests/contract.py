@@ -1,0 +1,62 @@
+"""Helpers for the Schemathesis contract runs against the in-process app."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import hypothesis
+import schemathesis
+from hypothesis import HealthCheck
+
+from sharemock.app import create_app
+from sharemock.config import Settings
+from sharemock.providers import provider_named
+
+# Examples per operation; `make test-deep` raises them.
+EXAMPLES = int(os.environ.get("SHAREMOCK_CONTRACT_EXAMPLES", "30"))
+STATEFUL_STEPS = int(os.environ.get("SHAREMOCK_STATEFUL_STEPS", "12"))
+STATEFUL_EXAMPLES = int(os.environ.get("SHAREMOCK_STATEFUL_EXAMPLES", "15"))
+
+SETTINGS = hypothesis.settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,  # the same cases on every run: CI gates must not flake
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+STATEFUL_SETTINGS = hypothesis.settings(
+    max_examples=STATEFUL_EXAMPLES,
+    stateful_step_count=STATEFUL_STEPS,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+
+
+def schema_of(app: Any, prefix: str) -> Any:
+    """The provider's contract as served by the app, with the app as transport."""
+    return schemathesis.openapi.from_asgi(f"{prefix}/openapi.json", app)
+
+
+def contract_app() -> Any:
+    """A mock app on a private in-memory database, for one contract module."""
+    return create_app(Settings(db_path=":memory:"))
+
+
+def dev_headers(provider: str, user: str) -> dict[str, str]:
+    """The headers a fixture user authenticates with."""
+    return dict(provider_named(provider).dev_headers(user, Settings()))
+
+
+def run_stateful(schema: Any, headers: dict[str, str]) -> None:
+    """Walk the contract's OpenAPI links (create -> get -> update -> delete) as `headers`."""
+    machine = schema.as_state_machine()
+
+    class AuthenticatedMachine(machine):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+    AuthenticatedMachine.run(settings=STATEFUL_SETTINGS)

@@ -1,0 +1,25 @@
+"""Schemathesis against the DefDrive contract: every default check, authenticated as johndoe."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.contract import SETTINGS, contract_app, dev_headers, run_stateful, schema_of
+
+APP = contract_app()
+JOHN = dev_headers("defdrive", "johndoe")
+schema = schema_of(APP, "/defdrive")
+
+
+@pytest.mark.contract
+@schema.parametrize()
+@SETTINGS
+def test_every_operation_honours_the_contract(case: Any) -> None:
+    case.call_and_validate(headers=JOHN)
+
+
+@pytest.mark.contract
+def test_stateful_links() -> None:
+    run_stateful(schema_of(contract_app(), "/defdrive"), JOHN)
