@@ -1,0 +1,77 @@
+"""The import arrows of ARCHITECTURE.md, checked on the source."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+ASSEMBLY = {"sharemock.app", "sharemock.cli", "sharemock.edge", "sharemock.index"}
+CORE = {
+    "sharemock.errors",
+    "sharemock.provider",
+    "sharemock.config",
+    "sharemock.runtime",
+    "sharemock.spec",
+    "sharemock.database",
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return found
+
+
+SOURCES = {
+    _module_name(path): _imports(path)
+    for root in ("sharemock", "handlers")
+    for path in sorted((REPO / root).rglob("*.py"))
+}
+
+
+def _violations(module: str, forbidden: set[str]) -> list[str]:
+    return sorted(
+        name
+        for name in SOURCES[module]
+        if any(name == f or name.startswith(f + ".") for f in forbidden)
+    )
+
+
+@pytest.mark.parametrize("module", sorted(m for m in SOURCES if m in CORE))
+def test_core_imports_no_provider_handler_or_assembly(module: str) -> None:
+    assert not _violations(module, {"sharemock.providers", "handlers", *ASSEMBLY})
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in SOURCES if m.startswith("sharemock.providers."))
+)
+def test_provider_imports_no_handler_assembly_or_other_provider(module: str) -> None:
+    own = ".".join(module.split(".")[:3])
+    others = {
+        name
+        for name in SOURCES
+        if name.startswith("sharemock.providers.") and not name.startswith(own)
+    }
+    assert not _violations(module, {"handlers", *ASSEMBLY, *others})
+
+
+@pytest.mark.parametrize("module", sorted(m for m in SOURCES if m.startswith("handlers")))
+def test_handlers_do_not_reach_the_store_or_sql(module: str) -> None:
+    store_modules = {name for name in SOURCES if name.endswith(".store")}
+    assert not _violations(module, {"sqlite3", "sharemock.database", *store_modules, *ASSEMBLY})

@@ -1,0 +1,149 @@
+"""The `sharemock` command line, and the server it runs, over real HTTP on loopback."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+
+from sharemock.cli import main
+from sharemock.config import DEFAULT_JWT_SECRET
+from tests.conftest import REPO
+from tests.defdrive.test_seed_replay import SEED_000_BODY
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _request(url: str, method: str = "GET", body: str | None = None, **headers: str) -> Any:
+    data = body.encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """`sharemock serve` in a subprocess on a free loopback port; stopped afterwards."""
+    port = _free_port()
+    env = {**os.environ, "SHAREMOCK_JWT_SECRET": DEFAULT_JWT_SECRET}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sharemock",
+            "serve",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "state.db"),
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if _request(base + "/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode() if process.stdout else ""
+                pytest.fail(f"server did not start:\n{output}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def test_token_prints_a_valid_jwt(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["token", "defdrive", "--user", "johndoe"]) == 0
+    token = capsys.readouterr().out.strip()
+    claims = jwt.decode(token, DEFAULT_JWT_SECRET, algorithms=["HS256"])
+    assert (claims["userID"], claims["username"]) == (15, "johndoe")
+
+
+def test_token_for_unknown_user_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["token", "defdrive", "--user", "mallory"]) == 2
+    assert "mallory" in capsys.readouterr().err
+
+
+def test_serve_answers_seed_000_over_http(server: str) -> None:
+    status, _, body = _request(
+        server + "/defdrive/api/login",
+        "POST",
+        json.dumps({"username": "johndoe", "password": "password123"}),
+        **{"Content-Type": "application/json"},
+    )
+    assert status == 200
+    token = json.loads(body)["token"]
+
+    status, headers, body = _request(
+        server + "/defdrive/api/access/456",
+        "PUT",
+        SEED_000_BODY,
+        **{"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    assert status == 200, body
+    assert headers["content-type"] == "application/json"
+    assert json.loads(body)["access"]["name"] == "Updated Team Access"
+
+
+def test_serve_publishes_docs_and_index(server: str) -> None:
+    status, _, index = _request(server + "/")
+    assert status == 200
+    assert b'href="/defdrive/ui/"' in index
+    status, _, ui = _request(server + "/defdrive/ui/")
+    assert status == 200 and b"swagger" in ui.lower()
+    status, _, spec = _request(server + "/defdrive/openapi.json")
+    assert status == 200
+    assert json.loads(spec)["paths"]["/api/access/{accessID}"]["put"]["operationId"] == (
+        "updateAccess"
+    )
+
+
+def test_reset_restores_fixtures(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from starlette.testclient import TestClient
+
+    from sharemock.app import create_app
+    from sharemock.config import Settings
+
+    settings = Settings(db_path=str(tmp_path / "state.db"))
+    token = jwt.encode(
+        {"userID": 15, "username": "johndoe", "exp": int(time.time()) + 600},
+        settings.jwt_secret,
+        algorithm="HS256",
+    )
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(settings)) as client:
+        client.delete("/defdrive/api/accesses/456", headers=headers)
+        assert client.get("/defdrive/api/accesses/456", headers=headers).status_code == 404
+        assert main(["reset", "--db", settings.db_path]) == 0
+        assert client.get("/defdrive/api/accesses/456", headers=headers).status_code == 200
