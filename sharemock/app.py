@@ -19,9 +19,10 @@ from connexion.jsonifier import Jsonifier
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
 
 from sharemock.config import Settings
-from sharemock.edge import ErrorEdge, MountedProvider
+from sharemock.edge import DETAIL_HEADER, ErrorEdge, MountedProvider
 from sharemock.index import index_page
 from sharemock.provider import Provider
 from sharemock.providers import PROVIDERS
@@ -61,6 +62,17 @@ def create_app(
     app = connexion.FlaskApp(__name__)
     app.add_middleware(
         RuntimeMiddleware, runtime=runtime, position=MiddlewarePosition.BEFORE_EXCEPTION
+    )
+    # Frontends call the mock from their own dev origin. Like DefDrive's CORS middleware, echo
+    # any Origin, allow credentials, and answer preflights before routing.
+    app.add_middleware(
+        CORSMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        allow_origin_regex=".*",
+        allow_credentials=True,
+        allow_methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
+        allow_headers=["*"],
+        expose_headers=[DETAIL_HEADER],
     )
     mounted = []
     for provider in providers:

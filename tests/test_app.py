@@ -1,0 +1,49 @@
+"""App-wide behaviour: the index page, CORS for browser frontends, paths outside providers."""
+
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from sharemock.providers import PROVIDERS
+
+
+def test_index_links_every_provider_docs(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    for provider in PROVIDERS:
+        assert f'href="{provider.prefix}/ui/"' in response.text
+        assert f'href="{provider.prefix}/openapi.json"' in response.text
+
+
+def test_every_provider_serves_swagger_ui_and_its_spec(client: TestClient) -> None:
+    for provider in PROVIDERS:
+        assert client.get(f"{provider.prefix}/ui/").status_code == 200
+        spec = client.get(f"{provider.prefix}/openapi.json").json()
+        assert spec["servers"] == [{"url": provider.prefix}]
+
+
+def test_cors_preflight_and_exposed_detail(client: TestClient) -> None:
+    origin = "http://localhost:5173"
+    preflight = client.options(
+        "/defdrive/api/access/456",
+        headers={
+            "Origin": origin,
+            "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == origin
+    assert "PUT" in preflight.headers["access-control-allow-methods"]
+
+    refused = client.put("/defdrive/api/access/456", headers={"Origin": origin}, json={})
+    assert refused.status_code == 401
+    assert refused.headers["access-control-allow-origin"] == origin
+    assert "x-sharemock-detail" in refused.headers["access-control-expose-headers"].lower()
+
+
+def test_path_outside_every_provider_is_a_plain_404(client: TestClient) -> None:
+    response = client.get("/no-such-provider/api")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
