@@ -42,6 +42,16 @@ def _request(url: str, method: str = "GET", body: str | None = None, **headers: 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """`sharemock serve` in a subprocess on a free loopback port; stopped afterwards."""
+    yield from _serve(tmp_path)
+
+
+@pytest.fixture
+def two_workers(tmp_path: Path) -> Iterator[str]:
+    """`sharemock serve --workers 2`: two processes sharing one database."""
+    yield from _serve(tmp_path, "--workers", "2")
+
+
+def _serve(tmp_path: Path, *extra: str) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "SHAREMOCK_JWT_SECRET": DEFAULT_JWT_SECRET}
     process = subprocess.Popen(
@@ -147,3 +157,28 @@ def test_reset_restores_fixtures(tmp_path: Path, capsys: pytest.CaptureFixture[s
         assert client.get("/defdrive/api/accesses/456", headers=headers).status_code == 404
         assert main(["reset", "--db", settings.db_path]) == 0
         assert client.get("/defdrive/api/accesses/456", headers=headers).status_code == 200
+
+
+def test_workers_share_state(two_workers: str) -> None:
+    token = main_token()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    status, _, _ = _request(
+        two_workers + "/defdrive/api/access/456", "PUT", json.dumps({"name": "Shared"}), **headers
+    )
+    assert status == 200
+    # Fresh connections land on either worker; every one must see the write.
+    names = {
+        json.loads(_request(two_workers + "/defdrive/api/accesses/456", **headers)[2])["access"][
+            "name"
+        ]
+        for _ in range(20)
+    }
+    assert names == {"Shared"}
+
+
+def main_token() -> str:
+    return jwt.encode(
+        {"userID": 15, "username": "johndoe", "exp": int(time.time()) + 600},
+        DEFAULT_JWT_SECRET,
+        algorithm="HS256",
+    )
