@@ -194,3 +194,20 @@ def test_storage_failure_is_the_documented_500(
     assert "disk says no" in response.headers["X-Sharemock-Detail"]
     database.install("DROP TRIGGER refuse;")
     assert client.get("/filerobot/demo/v5/shares", headers=demo).json()["shares"] == before
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/filerobot/de%0Amo/v5/shares",
+        "/filerobot/demo%0A/v5/shares",
+        "/filerobot/demo/v5/shares%0A",
+        f"/filerobot/demo/v5/share/{SEED_UUID}%0A",
+        "/filerobot//v5/shares",
+    ],
+)
+def test_unroutable_paths_are_404_not_500(
+    client: TestClient, demo: dict[str, str], path: str
+) -> None:
+    """A line break in a path segment (which Flask would route but Starlette would not)."""
+    _error(client.get(path, headers=demo), 404, "Route not found")
