@@ -20,6 +20,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sharemock.config import Settings
 from sharemock.edge import DETAIL_HEADER, ErrorEdge, MountedProvider
@@ -48,6 +49,23 @@ class HandlerResolver(Resolver):
         return f"{self.module}.{name}"
 
 
+class LineBreakGuard:
+    """Refuse a path holding a line break as a route miss, before any router sees it.
+
+    Starlette's mount pattern (`.*`) stops at a line break where Flask's router does not, so
+    such a path would skip Connexion's routing yet reach a view with no operation: a 500.
+    No provider's path parameter can hold one, so the edge answers it like any unknown route.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "\n" in scope.get("path", ""):
+            raise HTTPException(status_code=404)
+        await self.app(scope, receive, send)
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -74,6 +92,7 @@ def create_app(
         allow_headers=["*"],
         expose_headers=[DETAIL_HEADER],
     )
+    app.add_middleware(LineBreakGuard, position=MiddlewarePosition.BEFORE_SWAGGER)
     mounted = []
     for provider in providers:
         document = load_document(settings.spec_dir / provider.spec_file)

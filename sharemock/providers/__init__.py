@@ -2,8 +2,9 @@
 
 from sharemock.provider import Provider
 from sharemock.providers.defdrive import PROVIDER as DEFDRIVE
+from sharemock.providers.filerobot import PROVIDER as FILEROBOT
 
-PROVIDERS: tuple[Provider, ...] = (DEFDRIVE,)
+PROVIDERS: tuple[Provider, ...] = (DEFDRIVE, FILEROBOT)
 
 
 def provider_named(name: str) -> Provider:

@@ -1,0 +1,148 @@
+"""Filerobot handlers (operationIds of openapi/filerobot.yaml, in snake_case).
+
+`user` is the project whose key authenticated the request; `auth.verify_key` has already
+checked that it is the path's `{token}`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sharemock import runtime
+from sharemock.providers.filerobot import rules
+from sharemock.providers.filerobot.types import (
+    Credential,
+    FolderOptions,
+    Item,
+    Sharebox,
+    ShareChanges,
+    ShareSettings,
+)
+
+JSON = dict[str, Any]
+
+# The build the seed's example response names; every Filerobot answer carries it.
+API_VERSION = {
+    "hash": "1ce24f12ff9f3205395f34065a5b87bbfa619e25",
+    "datetime": "2024-08-13T12:13:54+07:00",
+    "module": "elastic_v2",
+}
+# Optional body keys -> ShareSettings fields (`items` is required and handled apart).
+_OPTIONAL_FIELDS = (
+    "title",
+    "description",
+    "starts_at",
+    "expires_at",
+    "starts_tz",
+    "expires_tz",
+    "auth",
+    "show_starts_at",
+    "show_expires_at",
+)
+
+
+def _envelope(started: float, **payload: Any) -> JSON:
+    """`status`, the payload, then `info` and `api_version`, in Filerobot's order."""
+    return {
+        "status": "success",
+        **payload,
+        "info": {"duration": time.perf_counter() - started, "api_version": 5},
+        "api_version": dict(API_VERSION),
+    }
+
+
+def _item_json(item: Item) -> JSON:
+    body: JSON = {"identifiers": list(item.identifiers), "type": item.type}
+    if item.options is not None:
+        body["options"] = {
+            "recursive": item.options.recursive,
+            "visibility": item.options.visibility,
+        }
+    return body
+
+
+def _share_json(box: Sharebox) -> JSON:
+    settings = box.settings
+    return {
+        "uuid": box.uuid,
+        "title": settings.title,
+        "description": settings.description,
+        "items": [_item_json(item) for item in settings.items],
+        "starts_at": settings.starts_at,
+        "expires_at": settings.expires_at,
+        "starts_tz": settings.starts_tz,
+        "expires_tz": settings.expires_tz,
+        "auth": [{"pass": entry.password, "user": entry.user} for entry in settings.auth],
+        "share_uri": rules.share_uri(box),
+        "puid": box.puid,
+    }
+
+
+def _items(raw: list[JSON]) -> tuple[Item, ...]:
+    items = []
+    for entry in raw:
+        options = entry.get("options")
+        items.append(
+            Item(
+                type=entry["type"],
+                identifiers=tuple(entry["identifiers"]),
+                options=FolderOptions(options["recursive"], options["visibility"])
+                if options is not None
+                else None,
+            )
+        )
+    return tuple(items)
+
+
+def _auth(raw: list[JSON]) -> tuple[Credential, ...]:
+    return tuple(Credential(entry.get("pass"), entry.get("user", "")) for entry in raw)
+
+
+def _optional_values(body: JSON) -> dict[str, Any]:
+    """The optional settings present in `body`, converted to ShareSettings values."""
+    values = {key: body[key] for key in _OPTIONAL_FIELDS if key in body}
+    if "auth" in values:
+        values["auth"] = _auth(values["auth"])
+    return values
+
+
+def list_shares(token: str, user: str) -> tuple[JSON, int]:
+    started = time.perf_counter()
+    boxes = rules.list_shares(runtime.current().database, user)
+    return _envelope(started, shares=[_share_json(box) for box in boxes]), 200
+
+
+def create_share(token: str, body: JSON, user: str) -> tuple[JSON, int]:
+    started = time.perf_counter()
+    current = runtime.current()
+    settings = ShareSettings(items=_items(body["items"]), **_optional_values(body))
+    box = rules.create_share(current.database, user, settings, current.now())
+    return _envelope(
+        started, msg="Your share was created successfully", share=_share_json(box)
+    ), 200
+
+
+def get_share(token: str, sharebox_uuid: str, user: str) -> tuple[JSON, int]:
+    started = time.perf_counter()
+    box = rules.get_share(runtime.current().database, user, sharebox_uuid)
+    return _envelope(started, share=_share_json(box)), 200
+
+
+def update_share(token: str, sharebox_uuid: str, body: JSON, user: str) -> tuple[JSON, int]:
+    started = time.perf_counter()
+    current = runtime.current()
+    changes = ShareChanges(items=_items(body["items"]), values=_optional_values(body))
+    # `share_uri` and `puid` in the body are ignored: both belong to the server.
+    box = rules.update_share(
+        current.database, user, sharebox_uuid, body["uuid"], changes, current.now()
+    )
+    return _envelope(
+        started, msg="Your share was updated successfully", share=_share_json(box)
+    ), 200
+
+
+def delete_share(token: str, sharebox_uuid: str, user: str) -> tuple[JSON, int]:
+    started = time.perf_counter()
+    uuid = rules.delete_share(runtime.current().database, user, sharebox_uuid)
+    return _envelope(started, msg=f"Successfully deleted the share with uuid={uuid}"), 200

@@ -1,0 +1,192 @@
+"""Filerobot's tables and the SQL that reads and writes them."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+from sharemock.providers.filerobot.types import (
+    Credential,
+    FolderOptions,
+    Item,
+    Project,
+    Sharebox,
+    ShareSettings,
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS filerobot_projects (
+    token TEXT PRIMARY KEY,
+    key_digest TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS filerobot_shareboxes (
+    id INTEGER PRIMARY KEY,
+    uuid TEXT NOT NULL UNIQUE,
+    project TEXT NOT NULL REFERENCES filerobot_projects(token),
+    puid TEXT NOT NULL UNIQUE,
+    share_base TEXT NOT NULL,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL,
+    items TEXT NOT NULL,
+    starts_at TEXT,
+    expires_at TEXT,
+    starts_tz TEXT NOT NULL,
+    expires_tz TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    show_starts_at INTEGER NOT NULL,
+    show_expires_at INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS filerobot_shareboxes_project ON filerobot_shareboxes(project);
+"""
+
+TABLES = ("filerobot_shareboxes", "filerobot_projects")
+
+
+def _items_json(items: tuple[Item, ...]) -> str:
+    rows: list[dict[str, Any]] = []
+    for item in items:
+        row: dict[str, Any] = {"type": item.type, "identifiers": list(item.identifiers)}
+        if item.options is not None:
+            row["options"] = {
+                "recursive": item.options.recursive,
+                "visibility": item.options.visibility,
+            }
+        rows.append(row)
+    return json.dumps(rows)
+
+
+def _items(text: str) -> tuple[Item, ...]:
+    items = []
+    for row in json.loads(text):
+        options = row.get("options")
+        items.append(
+            Item(
+                type=row["type"],
+                identifiers=tuple(row["identifiers"]),
+                options=FolderOptions(options["recursive"], options["visibility"])
+                if options is not None
+                else None,
+            )
+        )
+    return tuple(items)
+
+
+def _auth_json(auth: tuple[Credential, ...]) -> str:
+    return json.dumps([{"pass": entry.password, "user": entry.user} for entry in auth])
+
+
+def _auth(text: str) -> tuple[Credential, ...]:
+    return tuple(Credential(row["pass"], row["user"]) for row in json.loads(text))
+
+
+def _sharebox(row: sqlite3.Row) -> Sharebox:
+    settings = ShareSettings(
+        title=row["title"],
+        items=_items(row["items"]),
+        description=row["description"],
+        starts_at=row["starts_at"],
+        expires_at=row["expires_at"],
+        starts_tz=row["starts_tz"],
+        expires_tz=row["expires_tz"],
+        auth=_auth(row["auth"]),
+        show_starts_at=bool(row["show_starts_at"]),
+        show_expires_at=bool(row["show_expires_at"]),
+    )
+    return Sharebox(
+        uuid=row["uuid"],
+        project=row["project"],
+        puid=row["puid"],
+        share_base=row["share_base"],
+        settings=settings,
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _settings_columns(settings: ShareSettings) -> tuple[object, ...]:
+    return (
+        settings.title,
+        settings.description,
+        _items_json(settings.items),
+        settings.starts_at,
+        settings.expires_at,
+        settings.starts_tz,
+        settings.expires_tz,
+        _auth_json(settings.auth),
+        int(settings.show_starts_at),
+        int(settings.show_expires_at),
+    )
+
+
+def insert_project(conn: sqlite3.Connection, project: Project) -> None:
+    conn.execute(
+        "INSERT INTO filerobot_projects (token, key_digest) VALUES (?, ?)",
+        (project.token, project.key_digest),
+    )
+
+
+def project_by_key_digest(conn: sqlite3.Connection, digest: str) -> Project | None:
+    row = conn.execute(
+        "SELECT token, key_digest FROM filerobot_projects WHERE key_digest = ?", (digest,)
+    ).fetchone()
+    return Project(row["token"], row["key_digest"]) if row else None
+
+
+def insert_sharebox(
+    conn: sqlite3.Connection,
+    uuid: str,
+    project: str,
+    puid: str,
+    share_base: str,
+    settings: ShareSettings,
+    now: str,
+) -> None:
+    conn.execute(
+        "INSERT INTO filerobot_shareboxes (uuid, project, puid, share_base, title, description,"
+        " items, starts_at, expires_at, starts_tz, expires_tz, auth, show_starts_at,"
+        " show_expires_at, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (uuid, project, puid, share_base, *_settings_columns(settings), now, now),
+    )
+
+
+def uuid_exists(conn: sqlite3.Connection, uuid: str) -> bool:
+    row = conn.execute("SELECT 1 FROM filerobot_shareboxes WHERE uuid = ?", (uuid,)).fetchone()
+    return row is not None
+
+
+def puid_exists(conn: sqlite3.Connection, puid: str) -> bool:
+    row = conn.execute("SELECT 1 FROM filerobot_shareboxes WHERE puid = ?", (puid,)).fetchone()
+    return row is not None
+
+
+def sharebox_of_project(conn: sqlite3.Connection, project: str, uuid: str) -> Sharebox | None:
+    row = conn.execute(
+        "SELECT * FROM filerobot_shareboxes WHERE project = ? AND uuid = ?", (project, uuid)
+    ).fetchone()
+    return _sharebox(row) if row else None
+
+
+def shareboxes_of_project(conn: sqlite3.Connection, project: str) -> list[Sharebox]:
+    rows = conn.execute(
+        "SELECT * FROM filerobot_shareboxes WHERE project = ? ORDER BY id", (project,)
+    ).fetchall()
+    return [_sharebox(row) for row in rows]
+
+
+def replace_settings(
+    conn: sqlite3.Connection, uuid: str, settings: ShareSettings, now: str
+) -> None:
+    conn.execute(
+        "UPDATE filerobot_shareboxes SET title = ?, description = ?, items = ?, starts_at = ?,"
+        " expires_at = ?, starts_tz = ?, expires_tz = ?, auth = ?, show_starts_at = ?,"
+        " show_expires_at = ?, updated_at = ? WHERE uuid = ?",
+        (*_settings_columns(settings), now, uuid),
+    )
+
+
+def delete_sharebox(conn: sqlite3.Connection, uuid: str) -> None:
+    conn.execute("DELETE FROM filerobot_shareboxes WHERE uuid = ?", (uuid,))

@@ -1,0 +1,84 @@
+"""Filerobot records, as the store holds them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Project:
+    """A Filerobot project ("container"): its token and the digest of its API key."""
+
+    token: str
+    key_digest: str
+
+
+@dataclass(frozen=True)
+class FolderOptions:
+    """Which assets of a shared folder the sharebox includes."""
+
+    recursive: bool
+    visibility: str  # PUB, ORG or "PUB,ORG"
+
+
+@dataclass(frozen=True)
+class Item:
+    """A group of shared files or folders."""
+
+    type: str  # file_uuid or folder_uuid
+    identifiers: tuple[str, ...]
+    options: FolderOptions | None = None
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One `auth` entry: a password (None for none) and an optional user name."""
+
+    password: str | None = None
+    user: str = ""
+
+
+# What a sharebox without a password stores, as the seed's example shows it.
+NO_PASSWORD = (Credential(None, ""),)
+
+
+@dataclass(frozen=True)
+class ShareSettings:
+    """Everything a client sets on a sharebox; the defaults are what create leaves out."""
+
+    title: str
+    items: tuple[Item, ...]
+    description: str = ""
+    starts_at: str | None = None
+    expires_at: str | None = None
+    starts_tz: str = "UTC"
+    expires_tz: str = "UTC"
+    auth: tuple[Credential, ...] = NO_PASSWORD
+    show_starts_at: bool = False
+    show_expires_at: bool = False
+
+
+@dataclass(frozen=True)
+class ShareChanges:
+    """An update: the new item list, and the optional settings the body carried.
+
+    `values` maps `ShareSettings` field names to their new values; a field it lacks keeps
+    its stored value.
+    """
+
+    items: tuple[Item, ...]
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sharebox:
+    uuid: str
+    project: str
+    puid: str
+    # The public page's address without its last segment (the title's slug).
+    share_base: str
+    settings: ShareSettings
+    created_at: str
+    updated_at: str
