@@ -74,6 +74,7 @@ def create_app(
             pythonic_params=True,
             jsonifier=_JSONIFIER,
             validate_responses=settings.validate_responses,
+            strict_validation=provider.strict_validation,
             validator_map=validator_map(),
         )
 
