@@ -2,8 +2,9 @@
 
 from sharemock.provider import Provider
 from sharemock.providers.defdrive import PROVIDER as DEFDRIVE
+from sharemock.providers.koodrive import PROVIDER as KOODRIVE
 
-PROVIDERS: tuple[Provider, ...] = (DEFDRIVE,)
+PROVIDERS: tuple[Provider, ...] = (DEFDRIVE, KOODRIVE)
 
 
 def provider_named(name: str) -> Provider:
