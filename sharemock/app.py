@@ -19,6 +19,7 @@ from connexion.jsonifier import Jsonifier
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sharemock.config import Settings
 from sharemock.edge import ErrorEdge, MountedProvider
@@ -33,6 +34,24 @@ from sharemock.validation import validator_map
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Compact JSON in the order handlers build it (Flask's default sorts and indents).
 _JSONIFIER = Jsonifier(json, separators=(",", ":"))
+
+
+class UnroutablePathGuard:
+    """404 for a path holding a newline, before it reaches routing.
+
+    Starlette's mount pattern (`^/prefix/(?P<path>.*)$`) does not match across a newline while
+    Flask's router does, so such a request slipped past Connexion's operation routing into a
+    Flask view with no operation context: a 500. Raised here, the edge answers the provider's
+    "no such route" instead.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "\n" in scope["path"]:
+            raise HTTPException(404, "the path holds a newline")
+        await self.app(scope, receive, send)
 
 
 class HandlerResolver(Resolver):
@@ -62,6 +81,7 @@ def create_app(
     app.add_middleware(
         RuntimeMiddleware, runtime=runtime, position=MiddlewarePosition.BEFORE_EXCEPTION
     )
+    app.add_middleware(UnroutablePathGuard, position=MiddlewarePosition.BEFORE_SWAGGER)
     mounted = []
     for provider in providers:
         document = load_document(settings.spec_dir / provider.spec_file)
