@@ -20,10 +20,10 @@ from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sharemock.config import Settings
 from sharemock.edge import DETAIL_HEADER, ErrorEdge, MountedProvider
+from sharemock.guards import UnroutablePathGuard
 from sharemock.index import index_page
 from sharemock.provider import Provider
 from sharemock.providers import PROVIDERS
@@ -47,23 +47,6 @@ class HandlerResolver(Resolver):
     def resolve_operation_id(self, operation: Any) -> str:
         name = _CAMEL_BOUNDARY.sub("_", operation.operation_id).lower()
         return f"{self.module}.{name}"
-
-
-class LineBreakGuard:
-    """Refuse a path holding a line break as a route miss, before any router sees it.
-
-    Starlette's mount pattern (`.*`) stops at a line break where Flask's router does not, so
-    such a path would skip Connexion's routing yet reach a view with no operation: a 500.
-    No provider's path parameter can hold one, so the edge answers it like any unknown route.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and "\n" in scope.get("path", ""):
-            raise HTTPException(status_code=404)
-        await self.app(scope, receive, send)
 
 
 def create_app(
@@ -92,7 +75,7 @@ def create_app(
         allow_headers=["*"],
         expose_headers=[DETAIL_HEADER],
     )
-    app.add_middleware(LineBreakGuard, position=MiddlewarePosition.BEFORE_SWAGGER)
+    app.add_middleware(UnroutablePathGuard, position=MiddlewarePosition.BEFORE_SWAGGER)
     mounted = []
     for provider in providers:
         document = load_document(settings.spec_dir / provider.spec_file)
@@ -105,6 +88,7 @@ def create_app(
             pythonic_params=True,
             jsonifier=_JSONIFIER,
             validate_responses=settings.validate_responses,
+            strict_validation=provider.strict_validation,
             validator_map=validator_map(),
         )
 

@@ -112,6 +112,10 @@ class ErrorEdge:
 def classify(exc: Exception, spec: ProviderSpec, path: str, method: str) -> FrameworkFailure:
     """Name the framework refusal behind `exc` (raised for `method path` below a prefix)."""
     if isinstance(exc, ParameterProblem):
+        if exc.location == "path":
+            refusal = spec.concrete_path_refusal(path, method)
+            if refusal is not None:
+                return refusal
         return FrameworkFailure(_PARAMETER_FAILURES[exc.location], str(exc.detail), exc.name)
     if isinstance(exc, ExtraParameterProblem):
         return FrameworkFailure(Failure.INVALID_QUERY_PARAMETER, str(exc.detail))

@@ -43,6 +43,8 @@ class Provider:
     credential_prefix: str = "Bearer "
     # The root element of an XML body, for providers that speak XML as well as JSON.
     xml_root: str | None = None
+    # Refuse query parameters the contract does not declare (Connexion's strict_validation).
+    strict_validation: bool = False
 
     def dev_headers(self, user: str, settings: Settings) -> dict[str, str]:
         """The request headers with which a fixture user authenticates."""

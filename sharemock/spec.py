@@ -112,8 +112,25 @@ class ProviderSpec:
             templates.append(PathTemplate(template, _template_regex(template), methods, typed))
         return templates
 
+    def concrete_path_refusal(self, path: str, method: str) -> FrameworkFailure | None:
+        """405 when `path` is a concrete (parameterless) path of the document without `method`.
+
+        OpenAPI matches concrete paths before templated ones, but the router falls through to
+        a template (`/share/{shareId}` for `GET /share/cancel`); its path parameter then fails
+        validation, and this tells that refusal apart from a genuinely bad parameter.
+        """
+        for template in self.templates:
+            if _PARAMETER.search(template.template):
+                continue
+            if template.pattern.fullmatch(path):
+                return template.misfit(path, method)
+        return None
+
     def explain_miss(self, path: str, method: str) -> FrameworkFailure:
         """Classify a request below this provider's prefix that reached no operation."""
+        concrete = self.concrete_path_refusal(path, method)
+        if concrete is not None:
+            return concrete
         for template in self.templates:
             failure = template.misfit(path, method)
             if failure is not None:

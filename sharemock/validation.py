@@ -12,7 +12,11 @@ import json
 import typing as t
 
 from connexion.datastructures import MediaTypeDict
-from connexion.exceptions import BadRequestProblem, NonConformingResponseBody
+from connexion.exceptions import (
+    BadRequestProblem,
+    ExtraParameterProblem,
+    NonConformingResponseBody,
+)
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from connexion.lifecycle import ConnexionRequest
 from connexion.utils import is_null, is_nullable
@@ -101,6 +105,12 @@ class TypedParameterValidator(ParameterValidator):
             )
 
     def validate_request(self, request: ConnexionRequest) -> None:
+        if self.strict_validation:
+            extra = self.validate_query_parameter_list(
+                request, security_params=self.security_query_params
+            )
+            if extra:
+                raise ExtraParameterProblem(param_type="query", extra_params=sorted(extra))
         for param in self.parameters.get("path", []):
             value = request.path_params.get(param["name"].replace("-", "_"))
             self._check("path", value, param)

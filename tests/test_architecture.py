@@ -9,7 +9,13 @@ import pytest
 
 from tests.conftest import REPO
 
-ASSEMBLY = {"sharemock.app", "sharemock.cli", "sharemock.edge", "sharemock.index"}
+ASSEMBLY = {
+    "sharemock.app",
+    "sharemock.cli",
+    "sharemock.edge",
+    "sharemock.index",
+    "sharemock.guards",
+}
 CORE = {
     "sharemock.errors",
     "sharemock.provider",

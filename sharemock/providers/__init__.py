@@ -3,8 +3,9 @@
 from sharemock.provider import Provider
 from sharemock.providers.defdrive import PROVIDER as DEFDRIVE
 from sharemock.providers.filerobot import PROVIDER as FILEROBOT
+from sharemock.providers.koodrive import PROVIDER as KOODRIVE
 
-PROVIDERS: tuple[Provider, ...] = (DEFDRIVE, FILEROBOT)
+PROVIDERS: tuple[Provider, ...] = (DEFDRIVE, FILEROBOT, KOODRIVE)
 
 
 def provider_named(name: str) -> Provider:

@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS defdrive_files (
     updated_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS defdrive_accesses (
-    id INTEGER PRIMARY KEY,
+    -- AUTOINCREMENT: a deleted access's id is never handed out again (as with Postgres serials).
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     file_id INTEGER NOT NULL REFERENCES defdrive_files(id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     link TEXT NOT NULL UNIQUE,

@@ -1,0 +1,57 @@
+"""KooDrive's error shape `{"code": "<business code>", "msg": "..."}` and its error catalogue.
+
+Business refusals are HTTP 400 with a numeric business code, as KooDrive's error-code
+appendix lists them (providers.md §4.9). The appendix gives `13000102 Verify parameters
+failed.` in English and the other codes in Chinese only: their English `msg` here is the
+mock's translation. The 401/404/405/500 codes are the mock's choice (docs/providers/koodrive.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sharemock.errors import ApiError, Failure, FrameworkFailure
+
+INVALID_PARAMETERS = ("13000102", "Verify parameters failed.")
+SPACE_NOT_FOUND = ("13000301", "The space does not exist or is abnormal.")
+FILE_NOT_IN_SPACE = ("13000302", "The file is not in the specified space.")
+RESOURCE_NOT_FOUND = ("13000309", "The resource does not exist.")
+NO_SPACE_PERMISSION = ("13000410", "The current user has no permission to operate the space.")
+# API Gateway answers (codes beginning APIGW are the gateway's, per the appendix).
+UNAUTHENTICATED = ("APIGW.0301", "Incorrect authentication information.")
+NO_SUCH_API = ("APIGW.0101", "The API does not exist or has not been published in the environment.")
+INTERNAL = ("13000000", "Internal server error.")
+
+
+def refusal(status: int, entry: tuple[str, str], detail: str | None = None) -> ApiError:
+    """An `ApiError` for one catalogue entry."""
+    code, message = entry
+    return ApiError(status, message, code=code, detail=detail)
+
+
+class KooDriveErrors:
+    """`ErrorShape` for KooDrive."""
+
+    def from_failure(self, failure: FrameworkFailure) -> ApiError:
+        kind = failure.kind
+        if kind in (Failure.UNAUTHENTICATED, Failure.FORBIDDEN):
+            return refusal(401, UNAUTHENTICATED)
+        if kind in (
+            Failure.INVALID_BODY,
+            Failure.INVALID_PATH_PARAMETER,
+            Failure.INVALID_QUERY_PARAMETER,
+            Failure.INVALID_HEADER,
+            Failure.UNSUPPORTED_MEDIA_TYPE,
+            Failure.NOT_ACCEPTABLE,
+        ):
+            # KooDrive validates every input the same way: one business code, HTTP 400.
+            return refusal(400, INVALID_PARAMETERS)
+        if kind is Failure.ROUTE_NOT_FOUND:
+            return refusal(404, NO_SUCH_API)
+        if kind is Failure.METHOD_NOT_ALLOWED:
+            # The gateway knows an API by method and path: same words, but HTTP's own status.
+            return refusal(405, NO_SUCH_API)
+        return refusal(500, INTERNAL)
+
+    def body(self, error: ApiError) -> dict[str, Any]:
+        return {"code": error.code or INTERNAL[0], "msg": error.message}

@@ -1,0 +1,78 @@
+"""Schemathesis against the KooDrive contract: every default check, authenticated as `demo`.
+
+KooDrive answers a business refusal with HTTP 400 and a business code, also for requests
+the contract calls well formed: an unknown `shareId` (13000309), a space or file the caller
+does not have (13000301/13000302/13000410). `positive_data_acceptance` would count those as
+"valid data refused", so for the three operations that look something up it also expects 400.
+The check stays on, with its defaults, everywhere else (list and cancel must accept any
+schema-valid request).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+
+from sharemock.providers.koodrive import fixtures
+from tests.contract import SETTINGS, contract_app, dev_headers, run_stateful
+
+LOOKUP_OPERATIONS = ["createShare", "getShareByMeDetail", "updateShare"]
+# Schemathesis's default expected statuses, plus KooDrive's business 400.
+ACCEPTED_STATUSES = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
+CONFIG = {
+    # Steer creation toward demo's space and files (a random space is refused), so the
+    # stateful run has fresh shares to follow its links from.
+    "dictionaries": {
+        "demo-space": {"values": [fixtures.DEMO_SPACE]},
+        "demo-files": {
+            "values": [f.id for f in fixtures.FILES if f.container_id == fixtures.DEMO_SPACE]
+        },
+    },
+    "parameters": {
+        "body.containerId": {"dictionary": "demo-space", "probability": 0.8},
+        "body.fileIds[*]": {"dictionary": "demo-files", "probability": 0.9},
+    },
+    "operations": [
+        {
+            "include-operation-id": LOOKUP_OPERATIONS,
+            "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED_STATUSES}},
+        }
+    ],
+}
+
+DEMO = dev_headers("koodrive", "demo")
+
+
+def koodrive_schema(app: Any) -> Any:
+    """The KooDrive contract as served by `app`, with the business-400 allowance above."""
+    return schemathesis.openapi.from_asgi(
+        "/koodrive/openapi.json", app, config=SchemathesisConfig.from_dict(CONFIG)
+    )
+
+
+schema = koodrive_schema(contract_app())
+
+
+@pytest.mark.contract
+@schema.parametrize()
+@SETTINGS
+def test_every_operation_honours_the_contract(case: Any) -> None:
+    case.call_and_validate(headers=DEMO)
+
+
+@pytest.mark.contract
+def test_stateful_links() -> None:
+    run_stateful(koodrive_schema(contract_app()), DEMO)
+
+
+def test_lookups_alone_expect_the_business_400() -> None:
+    """The allowance applies to the three lookups only, not to list and cancel."""
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        statuses = schema.config.checks_config_for(
+            operation=operation
+        ).positive_data_acceptance.expected_statuses
+        assert ("400" in statuses) is (operation.definition.raw["operationId"] in LOOKUP_OPERATIONS)
