@@ -21,7 +21,7 @@ from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 
 from sharemock.config import Settings
-from sharemock.edge import ErrorEdge, MountedProvider
+from sharemock.edge import ErrorEdge, MountedProvider, UnroutedGuard
 from sharemock.index import index_page
 from sharemock.provider import Provider
 from sharemock.providers import PROVIDERS
@@ -76,6 +76,12 @@ def create_app(
             validate_responses=settings.validate_responses,
             validator_map=validator_map(),
         )
+
+    app.add_middleware(
+        UnroutedGuard,
+        prefixes=[provider.prefix for provider in providers],
+        position=MiddlewarePosition.BEFORE_SECURITY,
+    )
 
     edge = ErrorEdge(mounted)
     for exception_class in (ProblemException, HTTPException, Exception):
