@@ -29,6 +29,7 @@ from sharemock.runtime import Runtime, RuntimeMiddleware, utc_now
 from sharemock.spec import ProviderSpec, load_document
 from sharemock.state import open_database
 from sharemock.validation import validator_map
+from sharemock.xml_bodies import XmlBodies
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Compact JSON in the order handlers build it (Flask's default sorts and indents).
@@ -82,6 +83,9 @@ def create_app(
         prefixes=[provider.prefix for provider in providers],
         position=MiddlewarePosition.BEFORE_SECURITY,
     )
+    if any(provider.xml_root is not None for provider in providers):
+        # Outside routing, security and both validations: they only ever see JSON bodies.
+        app.add_middleware(XmlBodies, mounted=mounted, position=MiddlewarePosition.BEFORE_ROUTING)
 
     edge = ErrorEdge(mounted)
     for exception_class in (ProblemException, HTTPException, Exception):
