@@ -12,8 +12,9 @@ the edge (`negotiation.render_body`), which sits outside this middleware.
 
 XML carries text only, so the request conversion follows the operation's schema: an object
 becomes a dict of its child elements (a property's `xml.name` renames its element), an array is
-its repeated elements (or the children of one element when `xml.wrapped`), and integer, number
-and boolean text become numbers and booleans when they parse as such. The root element's name
+its repeated elements (or the children of one element when `xml.wrapped`), `allOf` members are
+merged, and integer, number and boolean text become numbers and booleans when they parse as
+such. The root element's name
 is not checked. Attributes, comments and processing instructions are ignored; a DOCTYPE is
 refused (no entity expansion at all).
 """
@@ -100,9 +101,25 @@ def parse_xml(data: bytes) -> ElementTree.Element:
     return builder.close()
 
 
+def _effective(schema: Any, resolve: Resolve) -> dict[str, Any]:
+    """`schema` resolved, with the members of an `allOf` merged into one object schema."""
+    schema = resolve(schema) if isinstance(schema, dict) else {}
+    if "allOf" not in schema:
+        return dict(schema)
+    merged = {key: value for key, value in schema.items() if key != "allOf"}
+    properties: dict[str, Any] = {}
+    for part in schema["allOf"]:
+        part = _effective(part, resolve)
+        if "type" in part:
+            merged.setdefault("type", part["type"])
+        properties.update(part.get("properties", {}))
+    merged["properties"] = {**properties, **schema.get("properties", {})}
+    return merged
+
+
 def xml_to_json(element: ElementTree.Element, schema: Any, resolve: Resolve) -> Any:
     """The JSON value `element` stands for, read as `schema` describes it."""
-    schema = resolve(schema) if isinstance(schema, dict) else {}
+    schema = _effective(schema, resolve)
     kind = schema.get("type") or ("object" if "properties" in schema else None)
     children = list(element)
     text = element.text or ""
@@ -134,7 +151,7 @@ def _object(children: list[ElementTree.Element], schema: Any, resolve: Resolve) 
     # Which property each element name stands for (`xml.name` renames the element).
     by_element: dict[str, tuple[str, Any]] = {}
     for name, raw in properties.items():
-        property_schema = resolve(raw)
+        property_schema = _effective(raw, resolve)
         element_name = property_schema.get("xml", {}).get("name", name)
         if property_schema.get("type") == "array" and not property_schema.get("xml", {}).get(
             "wrapped"

@@ -195,6 +195,17 @@ def test_a_repeated_scalar_becomes_a_list_so_validation_refuses_it() -> None:
     assert _convert("<ThingRoot><name>a</name><name>b</name></ThingRoot>") == {"name": ["a", "b"]}
 
 
+def test_all_of_members_are_merged() -> None:
+    schema = {
+        "allOf": [
+            {"$ref": "#/components/schemas/Thing"},
+            {"type": "object", "properties": {"extra": {"type": "integer"}}},
+        ]
+    }
+    element = parse_xml(b"<R><tags><tag>a</tag></tags><extra>2</extra><size>1</size></R>")
+    assert xml_to_json(element, schema, SPEC.resolve) == {"tags": ["a"], "extra": 2, "size": 1}
+
+
 def test_unknown_elements_are_kept_for_validation_to_judge() -> None:
     assert _convert("<ThingRoot><extra><deep>1</deep></extra><more>x</more></ThingRoot>") == {
         "extra": {"deep": "1"},
