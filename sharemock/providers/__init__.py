@@ -2,8 +2,9 @@
 
 from sharemock.provider import Provider
 from sharemock.providers.defdrive import PROVIDER as DEFDRIVE
+from sharemock.providers.oracle import PROVIDER as ORACLE
 
-PROVIDERS: tuple[Provider, ...] = (DEFDRIVE,)
+PROVIDERS: tuple[Provider, ...] = (DEFDRIVE, ORACLE)
 
 
 def provider_named(name: str) -> Provider:
