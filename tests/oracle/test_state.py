@@ -146,3 +146,14 @@ def test_memory_database_serves_too(aa: dict[str, str]) -> None:
     with TestClient(create_app(Settings(db_path=":memory:"))) as memory_client:
         assert memory_client.put(LINK_PATH, headers=aa, json=EDIT).status_code == 200
         assert memory_client.get(LINK_PATH, headers=aa).json()["role"] == "downloader"
+
+
+def test_a_final_newline_the_contract_lets_through_is_not_stored(
+    client: TestClient, aa: dict[str, str]
+) -> None:
+    # JSON Schema's `$` (Python's re) matches before a final newline; the value is kept without.
+    body = {"assignedUsers": "useraa\n", "expirationTime": "2016-02-15T01:02:03\n"}
+    response = client.put(LINK_PATH, headers=aa, json=body)
+    assert response.status_code == 200
+    link = response.json()
+    assert (link["assignedUsers"], link["expirationTime"]) == ("useraa", "2016-02-15T01:02:03Z")
