@@ -23,7 +23,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from sharemock.config import Settings
 from sharemock.edge import DETAIL_HEADER, ErrorEdge, MountedProvider
-from sharemock.guards import UnroutablePathGuard
+from sharemock.guards import UnroutedGuard
 from sharemock.index import index_page
 from sharemock.provider import Provider
 from sharemock.providers import PROVIDERS
@@ -31,6 +31,7 @@ from sharemock.runtime import Runtime, RuntimeMiddleware, utc_now
 from sharemock.spec import ProviderSpec, load_document
 from sharemock.state import open_database
 from sharemock.validation import validator_map
+from sharemock.xml_bodies import XmlBodies
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Compact JSON in the order handlers build it (Flask's default sorts and indents).
@@ -75,7 +76,6 @@ def create_app(
         allow_headers=["*"],
         expose_headers=[DETAIL_HEADER],
     )
-    app.add_middleware(UnroutablePathGuard, position=MiddlewarePosition.BEFORE_SWAGGER)
     mounted = []
     for provider in providers:
         document = load_document(settings.spec_dir / provider.spec_file)
@@ -91,6 +91,15 @@ def create_app(
             strict_validation=provider.strict_validation,
             validator_map=validator_map(),
         )
+
+    app.add_middleware(
+        UnroutedGuard,
+        prefixes=[provider.prefix for provider in providers],
+        position=MiddlewarePosition.BEFORE_SECURITY,
+    )
+    if any(provider.xml_root is not None for provider in providers):
+        # Outside routing, security and both validations: they only ever see JSON bodies.
+        app.add_middleware(XmlBodies, mounted=mounted, position=MiddlewarePosition.BEFORE_ROUTING)
 
     edge = ErrorEdge(mounted)
     for exception_class in (ProblemException, HTTPException, Exception):

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 
-class UnroutablePathGuard:
-    """404 for a path holding a newline, before it reaches routing.
+class UnroutedGuard:
+    """ASGI middleware: a request below a provider's prefix that Connexion could not route
+    stops here as a 404 for the edge to explain.
 
-    Starlette's mount pattern (`^/prefix/(?P<path>.*)$`) does not match across a newline while
-    Flask's router does, so such a request slipped past Connexion's operation routing into a
-    Flask view with no operation context: a 500. Raised here, the edge answers the provider's
-    "no such route" instead.
+    Connexion's router (Starlette) and Flask's disagree on some paths: Starlette's mount does
+    not match a path segment holding a newline (`%0A`), Flask's rule does. Let through, such a
+    request reaches the handler without its operation context, which is a 500.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, prefixes: Sequence[str]) -> None:
         self.app = app
+        self.prefixes = tuple(prefixes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and "\n" in scope["path"]:
-            raise HTTPException(404, "the path holds a newline")
+        if scope["type"] == "http" and any(
+            scope["path"] == prefix or scope["path"].startswith(prefix + "/")
+            for prefix in self.prefixes
+        ):
+            routing = scope.get("extensions", {}).get("connexion_routing", {})
+            if routing.get("operation_id") is None:
+                raise HTTPException(404)
         await self.app(scope, receive, send)

@@ -65,6 +65,11 @@ class PathTemplate:
     methods: tuple[str, ...]
     typed_parameters: dict[str, str]  # name -> OpenAPI type, for integer/number params
 
+    @property
+    def arity(self) -> int:
+        """How many path parameters the template has."""
+        return len(_PARAMETER.findall(self.template))
+
     def misfit(self, path: str, method: str) -> FrameworkFailure | None:
         """Why `method path` missed this template's route, if it was meant for it."""
         match = self.pattern.fullmatch(path)
@@ -93,6 +98,8 @@ class ProviderSpec:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
         self.templates = tuple(self._templates())
+        # Literal segments win over parameters, as in the router (`/a/b` before `/a/{x}`).
+        self._literal_first = tuple(sorted(self.templates, key=lambda t: t.arity))
 
     @classmethod
     def load(cls, path: Path) -> ProviderSpec:
@@ -126,12 +133,37 @@ class ProviderSpec:
                 return template.misfit(path, method)
         return None
 
+    def resolve(self, node: Any) -> Any:
+        """`node`, with a local `$ref` chain followed."""
+        return _resolve(self.document, node)
+
+    def operation_for(self, path: str, method: str) -> dict[str, Any] | None:
+        """The operation `method path` (below the prefix) reaches, if any."""
+        for template in self._literal_first:
+            if method.lower() in template.methods and template.pattern.fullmatch(path):
+                operation: dict[str, Any] = self.document["paths"][template.template][
+                    method.lower()
+                ]
+                return operation
+        return None
+
+    def request_schema(self, operation: dict[str, Any], media_type: str) -> Any:
+        """The resolved body schema of `operation` for `media_type` (else its first one)."""
+        content = self.resolve(operation.get("requestBody", {})).get("content", {})
+        media = content.get(media_type) or next(iter(content.values()), None)
+        return None if media is None else self.resolve(media.get("schema", {}))
+
+    def response_schema(self, operation: dict[str, Any], status: int, media_type: str) -> Any:
+        """The resolved schema `operation` documents for `status` in `media_type`, if any."""
+        responses = operation.get("responses", {})
+        response = responses.get(str(status)) or responses.get(f"{status // 100}XX")
+        response = self.resolve(response or responses.get("default") or {})
+        media = response.get("content", {}).get(media_type)
+        return None if media is None else self.resolve(media.get("schema", {}))
+
     def explain_miss(self, path: str, method: str) -> FrameworkFailure:
         """Classify a request below this provider's prefix that reached no operation."""
-        concrete = self.concrete_path_refusal(path, method)
-        if concrete is not None:
-            return concrete
-        for template in self.templates:
+        for template in self._literal_first:
             failure = template.misfit(path, method)
             if failure is not None:
                 return failure

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck
 
 from sharemock.app import create_app
 from sharemock.config import Settings
-from sharemock.providers import provider_named
+from sharemock.providers import PROVIDERS, provider_named
+from sharemock.state import reset_all
 
 # Examples per operation; `make test-deep` raises them.
 EXAMPLES = int(os.environ.get("SHAREMOCK_CONTRACT_EXAMPLES", "30"))
@@ -51,12 +52,35 @@ def dev_headers(provider: str, user: str) -> dict[str, str]:
     return dict(provider_named(provider).dev_headers(user, Settings()))
 
 
-def run_stateful(schema: Any, headers: dict[str, str]) -> None:
-    """Walk the contract's OpenAPI links (create -> get -> update -> delete) as `headers`."""
+def credentials_for(case: Any, headers: dict[str, str]) -> dict[str, str]:
+    """`headers`, unless Schemathesis left the credentials out of `case` on purpose.
+
+    Negative cases may drop or corrupt the security parameter to check that it is enforced;
+    adding valid credentials back would make the mock accept them and fail ST201.
+    """
+    return {} if case.operation.schema.is_security_param_negated(case) else headers
+
+
+def run_stateful(schema: Any, headers: dict[str, str], app: Any = None) -> None:
+    """Walk the contract's OpenAPI links (create -> get -> update -> delete) as `headers`.
+
+    With `app`, every scenario starts from the fixtures: a provider whose answers depend on
+    earlier writes (a name already taken...) then answers a replayed scenario the same way,
+    as Hypothesis requires when it re-runs and shrinks one.
+    """
     machine = schema.as_state_machine()
 
     class AuthenticatedMachine(machine):  # type: ignore[misc, valid-type]
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-            return {"headers": headers}
+            return {"headers": credentials_for(case, headers)}
 
-    AuthenticatedMachine.run(settings=STATEFUL_SETTINGS)
+    if app is None:
+        AuthenticatedMachine.run(settings=STATEFUL_SETTINGS)
+        return
+
+    # A subclass, so that the machine of a run without `app` (and its walk) stays as it was.
+    class FromFixturesMachine(AuthenticatedMachine):  # type: ignore[misc, valid-type]
+        def setup(self) -> None:
+            reset_all(app.runtime.database, PROVIDERS)
+
+    FromFixturesMachine.run(settings=STATEFUL_SETTINGS)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from connexion.json_schema import Draft4ResponseValidator
+from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from connexion.spec import Specification
 from jsonschema import Draft4Validator
 from openapi_spec_validator import validate
@@ -78,16 +78,22 @@ def test_examples_conform_to_their_schemas(provider: Any) -> None:
             operation = item.get(method)
             if operation is None:
                 continue
-            bodies = [(f"{method} {path} request", operation.get("requestBody", {}))]
+            bodies = [
+                (
+                    f"{method} {path} request",
+                    operation.get("requestBody", {}),
+                    Draft4RequestValidator,
+                )
+            ]
             bodies += [
-                (f"{method} {path} {status}", response)
+                (f"{method} {path} {status}", response, Draft4ResponseValidator)
                 for status, response in operation["responses"].items()
             ]
-            for label, holder in bodies:
+            for label, holder, validator_class in bodies:
                 for media_type, media in holder.get("content", {}).items():
                     if "json" not in media_type:
                         continue
-                    validator = Draft4ResponseValidator(media["schema"], format_checker=checker)
+                    validator = validator_class(media["schema"], format_checker=checker)
                     for example in _examples(media):
                         errors = [e.message for e in validator.iter_errors(example)]
                         assert not errors, f"{label} {media_type}: {errors}"

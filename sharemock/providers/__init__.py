@@ -4,8 +4,9 @@ from sharemock.provider import Provider
 from sharemock.providers.defdrive import PROVIDER as DEFDRIVE
 from sharemock.providers.filerobot import PROVIDER as FILEROBOT
 from sharemock.providers.koodrive import PROVIDER as KOODRIVE
+from sharemock.providers.oracle import PROVIDER as ORACLE
 
-PROVIDERS: tuple[Provider, ...] = (DEFDRIVE, FILEROBOT, KOODRIVE)
+PROVIDERS: tuple[Provider, ...] = (DEFDRIVE, FILEROBOT, ORACLE, KOODRIVE)
 
 
 def provider_named(name: str) -> Provider:

@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from tests.contract import SETTINGS, contract_app, dev_headers, run_stateful, schema_of
+from tests.contract import (
+    SETTINGS,
+    contract_app,
+    credentials_for,
+    dev_headers,
+    run_stateful,
+    schema_of,
+)
 
 APP = contract_app()
 JOHN = dev_headers("defdrive", "johndoe")
@@ -17,7 +24,7 @@ schema = schema_of(APP, "/defdrive")
 @schema.parametrize()
 @SETTINGS
 def test_every_operation_honours_the_contract(case: Any) -> None:
-    case.call_and_validate(headers=JOHN)
+    case.call_and_validate(headers=credentials_for(case, JOHN))
 
 
 @pytest.mark.contract

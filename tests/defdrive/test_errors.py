@@ -197,3 +197,10 @@ def test_login_errors(client: TestClient) -> None:
     missing = client.post("/defdrive/api/login", json={"username": "johndoe"})
     assert missing.status_code == 400
     assert missing.json() == {"error": "Invalid request body"}
+
+
+def test_a_newline_in_a_path_segment_is_a_404_not_a_500(client: TestClient) -> None:
+    # Starlette's mount refuses the segment, Flask's rule accepts it: the guard answers.
+    response = client.get("/defdrive/link/%0A0c2a8e5b9f6d4e1a8b7c3d2e1f0a9b8c")
+    assert response.status_code == 404
+    assert response.json() == {"error": "404 page not found"}

@@ -55,6 +55,15 @@ def test_create_get_update_delete(client: TestClient, john: dict[str, str]) -> N
     assert client.get(path, headers=john).status_code == 404
 
 
+def test_deleted_access_ids_are_never_reused(client: TestClient, john: dict[str, str]) -> None:
+    first = client.post("/defdrive/api/files/42/accesses", headers=john, json={}).json()
+    client.delete(f"/defdrive/api/accesses/{first['access']['id']}", headers=john)
+    second = client.post("/defdrive/api/files/42/accesses", headers=john, json={}).json()
+    assert second["access"]["id"] > first["access"]["id"]
+    gone = client.get(f"/defdrive/api/accesses/{first['access']['id']}", headers=john)
+    assert gone.status_code == 404
+
+
 def test_restart_on_the_same_database_keeps_state(
     client: TestClient, settings: Settings, john: dict[str, str]
 ) -> None:

@@ -13,12 +13,12 @@ import re
 from typing import Any
 
 import pytest
-from schemathesis.core.parameters import ParameterLocation
 
 from tests.contract import (
     SETTINGS,
     STATEFUL_SETTINGS,
     contract_app,
+    credentials_for,
     dev_headers,
     schema_of,
 )
@@ -52,21 +52,12 @@ def conform(case: Any) -> None:
         body["uuid"] = uuid
 
 
-def credentials(case: Any) -> dict[str, str]:
-    """`demo`'s key, unless the case was generated without a valid one on purpose."""
-    meta = case.meta
-    header = meta.components.get(ParameterLocation.HEADER) if meta is not None else None
-    if header is not None and header.mode.is_negative:
-        return {}
-    return DEMO
-
-
 @pytest.mark.contract
 @schema.parametrize()
 @SETTINGS
 def test_every_operation_honours_the_contract(case: Any) -> None:
     conform(case)
-    case.call_and_validate(headers=credentials(case))
+    case.call_and_validate(headers=credentials_for(case, DEMO))
 
 
 @pytest.mark.contract
@@ -79,6 +70,6 @@ def test_stateful_links() -> None:
             conform(case)
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
-            return {"headers": credentials(case)}
+            return {"headers": credentials_for(case, DEMO)}
 
     DemoMachine.run(settings=STATEFUL_SETTINGS)

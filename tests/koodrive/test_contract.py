@@ -17,7 +17,7 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 
 from sharemock.providers.koodrive import fixtures
-from tests.contract import SETTINGS, contract_app, dev_headers, run_stateful
+from tests.contract import SETTINGS, contract_app, credentials_for, dev_headers, run_stateful
 
 LOOKUP_OPERATIONS = ["createShare", "getShareByMeDetail", "updateShare"]
 # Schemathesis's default expected statuses, plus KooDrive's business 400.
@@ -60,7 +60,7 @@ schema = koodrive_schema(contract_app())
 @schema.parametrize()
 @SETTINGS
 def test_every_operation_honours_the_contract(case: Any) -> None:
-    case.call_and_validate(headers=DEMO)
+    case.call_and_validate(headers=credentials_for(case, DEMO))
 
 
 @pytest.mark.contract

@@ -25,8 +25,9 @@ CREATE TABLE IF NOT EXISTS defdrive_files (
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
+-- AUTOINCREMENT: like the real server's Postgres sequence, a deleted access's id is never
+-- handed to a new access (plain INTEGER PRIMARY KEY reuses the highest deleted rowid).
 CREATE TABLE IF NOT EXISTS defdrive_accesses (
-    -- AUTOINCREMENT: a deleted access's id is never handed out again (as with Postgres serials).
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     file_id INTEGER NOT NULL REFERENCES defdrive_files(id) ON DELETE CASCADE,
     name TEXT NOT NULL,
