@@ -39,10 +39,18 @@ _PARAMETER_FAILURES = {
 }
 
 
-def _header_safe(text: str) -> str:
-    """A header value: one line, printable ASCII, bounded."""
+def header_safe(text: str) -> str:
+    """A header value: one line of printable ASCII (RFC 9110 §5.5), bounded.
+
+    Diagnostics quote what the client sent, which may hold control characters; uvicorn drops
+    the connection rather than send an invalid header value.
+    """
     flat = " ".join(text.split())
-    return flat.encode("ascii", "backslashreplace").decode("ascii")[:512]
+    printable = "".join(
+        char if " " <= char <= "~" else char.encode("unicode_escape").decode("ascii")
+        for char in flat
+    )
+    return printable[:512]
 
 
 class MountedProvider:
@@ -85,7 +93,7 @@ class ErrorEdge:
                 error.headers.setdefault("Allow", ", ".join(failure.allowed_methods))
         headers = dict(error.headers)
         if error.detail:
-            headers[DETAIL_HEADER] = _header_safe(error.detail)
+            headers[DETAIL_HEADER] = header_safe(error.detail)
         body, content_type = render_body(
             provider.errors.body(error), request.headers.get("accept"), provider.xml_root
         )
