@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from xml.etree import ElementTree
 
 JSON = "application/json"
+# Characters XML 1.0 cannot carry, even escaped (§2.2): stored text may hold them (JSON can).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 XML = "application/xml"
 
 
@@ -56,7 +59,7 @@ def _fill(element: ElementTree.Element, value: Any) -> None:
     elif isinstance(value, bool):
         element.text = "true" if value else "false"
     elif value is not None:
-        element.text = str(value)
+        element.text = _XML_ILLEGAL.sub("\ufffd", str(value))
 
 
 def render_body(

@@ -98,7 +98,7 @@ def test_body_uuid_must_be_the_path_uuid(client: TestClient, demo: dict[str, str
         SEED_PATH, headers=demo, json={**UPDATE, "uuid": OTHER_UUID, "title": "hijack"}
     )
     _error(
-        response, 400, "The uuid in the request body does not match the sharebox uuid in the path"
+        response, 409, "The uuid in the request body does not match the sharebox uuid in the path"
     )
     assert client.get(SEED_PATH, headers=demo).json()["share"] == before
     # Case does not make two UUIDs different.

@@ -16,41 +16,20 @@ import pytest
 import schemathesis
 from schemathesis.config import SchemathesisConfig
 
-from sharemock.providers.koodrive import fixtures
+from tests.conftest import REPO
 from tests.contract import SETTINGS, contract_app, credentials_for, dev_headers, run_stateful
 
 LOOKUP_OPERATIONS = ["createShare", "getShareByMeDetail", "updateShare"]
-# Schemathesis's default expected statuses, plus KooDrive's business 400.
-ACCEPTED_STATUSES = ["2xx", "3xx", "400", "401", "403", "404", "409", "429", "5xx"]
-CONFIG = {
-    # Steer creation toward demo's space and files (a random space is refused), so the
-    # stateful run has fresh shares to follow its links from.
-    "dictionaries": {
-        "demo-space": {"values": [fixtures.DEMO_SPACE]},
-        "demo-files": {
-            "values": [f.id for f in fixtures.FILES if f.container_id == fixtures.DEMO_SPACE]
-        },
-    },
-    "parameters": {
-        "body.containerId": {"dictionary": "demo-space", "probability": 0.8},
-        "body.fileIds[*]": {"dictionary": "demo-files", "probability": 0.9},
-    },
-    "operations": [
-        {
-            "include-operation-id": LOOKUP_OPERATIONS,
-            "checks": {"positive_data_acceptance": {"expected-statuses": ACCEPTED_STATUSES}},
-        }
-    ],
-}
+# The repository's Schemathesis configuration: the business-400 allowance for the lookups,
+# and dictionaries steering creation toward demo's space and files (see schemathesis.toml).
+CONFIG = SchemathesisConfig.from_path(str(REPO / "schemathesis.toml"))
 
 DEMO = dev_headers("koodrive", "demo")
 
 
 def koodrive_schema(app: Any) -> Any:
     """The KooDrive contract as served by `app`, with the business-400 allowance above."""
-    return schemathesis.openapi.from_asgi(
-        "/koodrive/openapi.json", app, config=SchemathesisConfig.from_dict(CONFIG)
-    )
+    return schemathesis.openapi.from_asgi("/koodrive/openapi.json", app, config=CONFIG)
 
 
 schema = koodrive_schema(contract_app())

@@ -115,7 +115,7 @@ def update_share(
     """Replace the items, and every optional setting the body carried; keep the rest."""
     uuid = canonical_uuid(uuid)
     if canonical_uuid(body_uuid) != uuid:
-        raise ApiError(400, UUID_MISMATCH, detail=f"body uuid {body_uuid}, path uuid {uuid}")
+        raise ApiError(409, UUID_MISMATCH, detail=f"body uuid {body_uuid}, path uuid {uuid}")
     with _writing(database, "Failed to update the share") as conn:
         box = _owned(conn, project, uuid)
         settings = replace(box.settings, items=changes.items, **changes.values)
