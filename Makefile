@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DB ?= .sharemock/state.db
 
-.PHONY: install serve test test-deep lint format check reset bench clean
+.PHONY: install serve test test-deep contract lint format check reset clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ test: $(STAMP) ## run the whole test suite
 
 test-deep: $(STAMP) ## the suite with many more Schemathesis examples per operation
 	SHAREMOCK_CONTRACT_EXAMPLES=300 SHAREMOCK_STATEFUL_STEPS=60 $(BIN)/python -m pytest -m contract
+
+URL ?= http://$(HOST):$(PORT)
+PROVIDERS ?= defdrive filerobot oracle koodrive
+contract: $(STAMP) ## Schemathesis CLI, every phase, against the mock running at $(URL)
+	@for provider in $(PROVIDERS); do \
+	  echo "== $$provider"; \
+	  $(BIN)/schemathesis run $(URL)/$$provider/openapi.json --max-examples 30 || exit 1; \
+	done
 
 lint: $(STAMP) ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .
