@@ -8,6 +8,7 @@ from typing import Any
 import hypothesis
 import schemathesis
 from hypothesis import HealthCheck
+from schemathesis.config import SchemathesisConfig
 
 from sharemock.app import create_app
 from sharemock.config import Settings
@@ -38,8 +39,15 @@ STATEFUL_SETTINGS = hypothesis.settings(
 
 
 def schema_of(app: Any, prefix: str) -> Any:
-    """The provider's contract as served by the app, with the app as transport."""
-    return schemathesis.openapi.from_asgi(f"{prefix}/openapi.json", app)
+    """The provider's contract as served by the app, with the app as transport.
+
+    An explicit default config: the repository's schemathesis.toml is for CLI runs over HTTP
+    (its DefDrive login path is relative to the served base URL), and these tests pass their
+    credentials themselves.
+    """
+    return schemathesis.openapi.from_asgi(
+        f"{prefix}/openapi.json", app, config=SchemathesisConfig()
+    )
 
 
 def contract_app() -> Any:
