@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sharemock.errors import ApiError
+
 MEMORY = ":memory:"
 
 _META_SCHEMA = """
@@ -78,6 +80,20 @@ class Database:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    @contextmanager
+    def writing(self, failure: ApiError) -> Iterator[sqlite3.Connection]:
+        """A write transaction whose storage error is answered as `failure`.
+
+        `failure` is the operation's documented 5xx in the provider's words; the storage
+        error goes in its diagnostic. Errors raised by the block itself pass unchanged.
+        """
+        try:
+            with self.transaction() as conn:
+                yield conn
+        except sqlite3.Error as exc:
+            failure.detail = f"storage error: {exc}"
+            raise failure from exc
 
     @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sharemock.database import Database
@@ -26,16 +24,6 @@ ACCESS_NOT_FOUND = "Access record not found"
 def timestamp(moment: datetime) -> str:
     """DefDrive's timestamp form in responses: RFC 3339, seconds, UTC `Z`."""
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-@contextmanager
-def _writing(database: Database, failure: str) -> Iterator[sqlite3.Connection]:
-    """A write transaction whose storage failure is the operation's documented 500."""
-    try:
-        with database.transaction() as conn:
-            yield conn
-    except sqlite3.Error as exc:
-        raise ApiError(500, failure, detail=f"storage error: {exc}") from exc
 
 
 def authenticate(database: Database, username: str, password: str) -> User:
@@ -72,7 +60,7 @@ def set_file_public(
     database: Database, user_id: int, file_id: int, public: bool, now: datetime
 ) -> File:
     """Toggle Public Access: only the owner may flip the file's public flag."""
-    with _writing(database, "Failed to update file") as conn:
+    with database.writing(ApiError(500, "Failed to update file")) as conn:
         _owned_file(conn, file_id, user_id, "You don't have permission to modify this file")
         store.set_file_public(conn, file_id, public, timestamp(now))
         file = store.file_by_id(conn, file_id)
@@ -91,7 +79,7 @@ def accesses_of(database: Database, user_id: int, file_id: int) -> list[Access]:
 def create_access(
     database: Database, user_id: int, file_id: int, settings: AccessSettings, now: datetime
 ) -> Access:
-    with _writing(database, "Failed to create access record") as conn:
+    with database.writing(ApiError(500, "Failed to create access record")) as conn:
         _owned_file(
             conn, file_id, user_id, "You don't have permission to create access for this file"
         )
@@ -113,7 +101,7 @@ def update_access(
     database: Database, user_id: int, access_id: int, settings: AccessSettings, now: datetime
 ) -> Access:
     """Replace the access's eight settable fields; id, file, link and `used` stay."""
-    with _writing(database, "Failed to update access record") as conn:
+    with database.writing(ApiError(500, "Failed to update access record")) as conn:
         _owned_access(conn, access_id, user_id, "update")
         store.replace_access_settings(conn, access_id, settings, timestamp(now))
         access = store.access_by_id(conn, access_id)
@@ -122,7 +110,7 @@ def update_access(
 
 
 def delete_access(database: Database, user_id: int, access_id: int) -> None:
-    with _writing(database, "Failed to delete access record") as conn:
+    with database.writing(ApiError(500, "Failed to delete access record")) as conn:
         _owned_access(conn, access_id, user_id, "delete")
         store.delete_access(conn, access_id)
 
@@ -188,7 +176,7 @@ def _refusal(access: Access, file: File, client_ip: str, now: datetime) -> str |
 
 def use_link(database: Database, link: str, client_ip: str, now: datetime) -> File:
     """Enforce the link's restrictions; on success spend a one-time link, return its file."""
-    with _writing(database, "Failed to use access link") as conn:
+    with database.writing(ApiError(500, "Failed to use access link")) as conn:
         access = store.access_by_link(conn, link)
         if access is None:
             raise ApiError(404, "Access link not found")

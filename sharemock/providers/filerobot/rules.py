@@ -10,8 +10,6 @@ import secrets
 import sqlite3
 import unicodedata
 import uuid as uuid_module
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 
@@ -51,16 +49,6 @@ def canonical_uuid(value: str) -> str:
     return value.lower()
 
 
-@contextmanager
-def _writing(database: Database, failure: str) -> Iterator[sqlite3.Connection]:
-    """A write transaction whose storage failure is the operation's documented 500."""
-    try:
-        with database.transaction() as conn:
-            yield conn
-    except sqlite3.Error as exc:
-        raise ApiError(500, failure, detail=f"storage error: {exc}") from exc
-
-
 def _owned(conn: sqlite3.Connection, project: str, uuid: str) -> Sharebox:
     """The project's sharebox; another project's is as absent as one that never existed."""
     box = store.sharebox_of_project(conn, project, uuid)
@@ -96,7 +84,7 @@ def _new_uuid(conn: sqlite3.Connection) -> str:
 def create_share(
     database: Database, project: str, settings: ShareSettings, now: datetime
 ) -> Sharebox:
-    with _writing(database, "Failed to create the share") as conn:
+    with database.writing(ApiError(500, "Failed to create the share")) as conn:
         box_uuid = _new_uuid(conn)
         puid = _new_puid(conn)
         base = f"{SHARE_HOST}/{project}/v3/s/{puid}"
@@ -116,7 +104,7 @@ def update_share(
     uuid = canonical_uuid(uuid)
     if canonical_uuid(body_uuid) != uuid:
         raise ApiError(409, UUID_MISMATCH, detail=f"body uuid {body_uuid}, path uuid {uuid}")
-    with _writing(database, "Failed to update the share") as conn:
+    with database.writing(ApiError(500, "Failed to update the share")) as conn:
         box = _owned(conn, project, uuid)
         settings = replace(box.settings, items=changes.items, **changes.values)
         store.replace_settings(conn, uuid, settings, timestamp(now))
@@ -126,7 +114,7 @@ def update_share(
 def delete_share(database: Database, project: str, uuid: str) -> str:
     """Delete the project's sharebox; the canonical UUID it had."""
     uuid = canonical_uuid(uuid)
-    with _writing(database, "Failed to delete the share") as conn:
+    with database.writing(ApiError(500, "Failed to delete the share")) as conn:
         _owned(conn, project, uuid)
         store.delete_sharebox(conn, uuid)
     return uuid

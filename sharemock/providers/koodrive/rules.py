@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -33,16 +32,6 @@ def timestamp(moment: datetime) -> str:
 def _to_millisecond(moment: datetime) -> datetime:
     """`moment` cut to the millisecond, so `updateTime + N days` is exact in the answer."""
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
-
-
-@contextmanager
-def _writing(database: Database) -> Iterator[sqlite3.Connection]:
-    """A write transaction whose storage failure is a 500 in KooDrive's shape."""
-    try:
-        with database.transaction() as conn:
-            yield conn
-    except sqlite3.Error as exc:
-        raise errors.refusal(500, errors.INTERNAL, f"storage error: {exc}") from exc
 
 
 def _not_found(share_id: str) -> ApiError:
@@ -69,7 +58,7 @@ def _fresh_identifiers(conn: sqlite3.Connection) -> tuple[str, str]:
 def create_share(database: Database, owner_id: str, request: NewShare, now: datetime) -> Share:
     """Share files of one of the caller's spaces for `validDays` days from now."""
     now = _to_millisecond(now)
-    with _writing(database) as conn:
+    with database.writing(errors.refusal(500, errors.INTERNAL)) as conn:
         container = store.container_by_id(conn, request.container_id)
         if container is None:
             raise errors.refusal(400, errors.SPACE_NOT_FOUND, f"no space {request.container_id}")
@@ -149,7 +138,7 @@ def update_share(
     The access code and the message change only when sent; `updateTime` is always now.
     """
     now = _to_millisecond(now)
-    with _writing(database) as conn:
+    with database.writing(errors.refusal(500, errors.INTERNAL)) as conn:
         share = _owned_share(conn, share_id, owner_id)
         updated = replace(
             share,
@@ -174,7 +163,7 @@ def cancel_shares(
     """Cancel (delete) each of the caller's shares; a per-id `(shareId, code, msg)` result."""
     results = []
     missing_code, missing_message = errors.RESOURCE_NOT_FOUND
-    with _writing(database) as conn:
+    with database.writing(errors.refusal(500, errors.INTERNAL)) as conn:
         for share_id in share_ids:
             if store.delete_share(conn, share_id, owner_id):
                 results.append((share_id, *CANCELLED))

@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sharemock.database import Database
@@ -60,20 +58,9 @@ def _password(value: str) -> str | None:
     return value or None
 
 
-@contextmanager
-def _writing(database: Database) -> Iterator[sqlite3.Connection]:
-    """A write transaction whose storage failure is a 500 in Oracle's shape."""
-    try:
-        with database.transaction() as conn:
-            yield conn
-    except sqlite3.Error as exc:
-        raise ApiError(
-            500,
-            "Internal server error.",
-            code=errors.GENERAL,
-            key="!csServerError",
-            detail=f"storage error: {exc}",
-        ) from exc
+def _storage_failure() -> ApiError:
+    """Oracle's general failure, for a write the store refused."""
+    return ApiError(500, "Internal server error.", code=errors.GENERAL, key="!csServerError")
 
 
 def _owned_item(conn: sqlite3.Connection, user_id: str, item_type: ItemType, item_id: str) -> Item:
@@ -118,7 +105,7 @@ def create_link(
         password=_password(settings.password or ""),
         expiration_time=expiration(settings.expiration_time or ""),
     )
-    with _writing(database) as conn:
+    with database.writing(_storage_failure()) as conn:
         _owned_item(conn, user_id, item_type, item_id)
         if store.link_named(conn, item_id, name):
             raise errors.name_exists(item_id, name)
@@ -147,7 +134,7 @@ def edit_link(
     database: Database, user_id: str, link_id: str, edit: LinkEdit, now: datetime
 ) -> PublicLink:
     """Apply the fields the edit carries; the rest stay. The edit time is `lastModifiedTime`."""
-    with _writing(database) as conn:
+    with database.writing(_storage_failure()) as conn:
         link = _owned_link(conn, user_id, link_id)
         current = link.settings
         settings = LinkSettings(
@@ -171,6 +158,6 @@ def edit_link(
 
 
 def delete_link(database: Database, user_id: str, link_id: str) -> None:
-    with _writing(database) as conn:
+    with database.writing(_storage_failure()) as conn:
         _owned_link(conn, user_id, link_id)
         store.delete_link(conn, link_id)
