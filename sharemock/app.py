@@ -23,7 +23,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from sharemock.config import Settings
 from sharemock.edge import DETAIL_HEADER, ErrorEdge, MountedProvider
-from sharemock.guards import UnroutedGuard
+from sharemock.guards import RealPathAlias, UnroutedGuard
 from sharemock.index import index_page
 from sharemock.provider import Provider
 from sharemock.providers import PROVIDERS
@@ -92,6 +92,11 @@ def create_app(
             validator_map=validator_map(),
         )
 
+    aliases = [(p.real_path_root, p.prefix) for p in providers if p.real_path_root]
+    if aliases:
+        app.add_middleware(
+            RealPathAlias, aliases=aliases, position=MiddlewarePosition.BEFORE_EXCEPTION
+        )
     app.add_middleware(
         UnroutedGuard,
         prefixes=[provider.prefix for provider in providers],

@@ -1,4 +1,4 @@
-"""ASGI guards that turn requests no router can place into ordinary route misses."""
+"""ASGI middleware that puts a request where the routers can place it, or refuses it as a miss."""
 
 from __future__ import annotations
 
@@ -29,4 +29,28 @@ class UnroutedGuard:
             routing = scope.get("extensions", {}).get("connexion_routing", {})
             if routing.get("operation_id") is None:
                 raise HTTPException(404)
+        await self.app(scope, receive, send)
+
+
+class RealPathAlias:
+    """Answer a provider's real path as sent when that path already begins with the prefix.
+
+    KooDrive's API lives at `/koodrive/ose/v1/...`, so below the mock's `/koodrive` prefix it
+    is `/koodrive/koodrive/ose/v1/...`; a client whose base URL is the mock's host sends the
+    real path, `/koodrive/ose/v1/...`, which this rewrites to the mounted one.
+    """
+
+    def __init__(self, app: ASGIApp, aliases: Sequence[tuple[str, str]]) -> None:
+        self.app = app
+        self.aliases = tuple(aliases)  # (real path root, mounted prefix)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            path: str = scope["path"]
+            for root, prefix in self.aliases:
+                if path.startswith(root):
+                    scope = {**scope, "path": prefix + path}
+                    if "raw_path" in scope:
+                        scope["raw_path"] = prefix.encode() + scope["raw_path"]
+                    break
         await self.app(scope, receive, send)

@@ -45,6 +45,9 @@ class Provider:
     xml_root: str | None = None
     # Refuse query parameters the contract does not declare (Connexion's strict_validation).
     strict_validation: bool = False
+    # Where the real API's own paths already begin with the prefix (KooDrive's `/koodrive/ose/`),
+    # that path is also answered as sent, as if the mock were the provider's host.
+    real_path_root: str | None = None
 
     def dev_headers(self, user: str, settings: Settings) -> dict[str, str]:
         """The request headers with which a fixture user authenticates."""

@@ -47,3 +47,18 @@ def test_path_outside_every_provider_is_a_plain_404(client: TestClient) -> None:
     response = client.get("/no-such-provider/api")
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_koodrive_real_paths_are_answered_as_sent(client: TestClient) -> None:
+    """KooDrive's real paths begin with /koodrive: a client using the mock as host sends them."""
+    headers = {"Authorization": "Bearer demo-access-token"}
+    mounted = client.get("/koodrive/koodrive/ose/v1/share/1689743054514187776", headers=headers)
+    real = client.get("/koodrive/ose/v1/share/1689743054514187776", headers=headers)
+    assert real.status_code == mounted.status_code == 200
+    assert real.json() == mounted.json()
+
+    refused = client.get("/koodrive/ose/v1/share/nope", headers=headers)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "13000102"
+    # The docs stay where they are.
+    assert client.get("/koodrive/openapi.json").status_code == 200

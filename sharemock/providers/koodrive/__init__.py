@@ -20,6 +20,7 @@ PROVIDER = Provider(
     credential_prefix="Bearer ",
     # An undeclared query parameter is a parameter KooDrive cannot verify: 13000102.
     strict_validation=True,
+    real_path_root="/koodrive/ose/",
 )
 
 __all__ = ["PROVIDER"]
