@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
 from sharemock.providers import PROVIDERS
@@ -21,6 +22,7 @@ def test_every_provider_serves_swagger_ui_and_its_spec(client: TestClient) -> No
         assert client.get(f"{provider.prefix}/ui/").status_code == 200
         spec = client.get(f"{provider.prefix}/openapi.json").json()
         assert spec["servers"] == [{"url": provider.prefix}]
+        validate(spec)  # the document as served, not only the file, is valid OpenAPI
 
 
 def test_cors_preflight_and_exposed_detail(client: TestClient) -> None:
