@@ -22,9 +22,10 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from sharemock.config import Settings
-from sharemock.edge import DETAIL_HEADER, ErrorEdge, MountedProvider
+from sharemock.edge import DETAIL_HEADER, ErrorEdge
 from sharemock.guards import RealPathAlias, UnroutedGuard
 from sharemock.index import index_page
+from sharemock.mounts import MountedProvider, Mounts
 from sharemock.provider import Provider
 from sharemock.providers import PROVIDERS
 from sharemock.runtime import Runtime, RuntimeMiddleware, utc_now
@@ -97,16 +98,13 @@ def create_app(
         app.add_middleware(
             RealPathAlias, aliases=aliases, position=MiddlewarePosition.BEFORE_EXCEPTION
         )
-    app.add_middleware(
-        UnroutedGuard,
-        prefixes=[provider.prefix for provider in providers],
-        position=MiddlewarePosition.BEFORE_SECURITY,
-    )
+    mounts = Mounts(mounted)
+    app.add_middleware(UnroutedGuard, mounts=mounts, position=MiddlewarePosition.BEFORE_SECURITY)
     if any(provider.xml_root is not None for provider in providers):
         # Outside routing, security and both validations: they only ever see JSON bodies.
-        app.add_middleware(XmlBodies, mounted=mounted, position=MiddlewarePosition.BEFORE_ROUTING)
+        app.add_middleware(XmlBodies, mounts=mounts, position=MiddlewarePosition.BEFORE_ROUTING)
 
-    edge = ErrorEdge(mounted)
+    edge = ErrorEdge(mounts)
     for exception_class in (ProblemException, HTTPException, Exception):
         app.add_error_handler(exception_class, edge.handle)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
 from typing import Any
 
 from connexion.exceptions import (
@@ -23,10 +22,10 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from sharemock.errors import ApiError, Failure, FrameworkFailure
+from sharemock.mounts import Mounts
 from sharemock.negotiation import render_body
-from sharemock.provider import Provider
 from sharemock.spec import ProviderSpec
-from sharemock.validation import BodyProblem, ParameterProblem
+from sharemock.validation import ParameterProblem
 
 logger = logging.getLogger("sharemock.edge")
 
@@ -53,38 +52,22 @@ def header_safe(text: str) -> str:
     return printable[:512]
 
 
-class MountedProvider:
-    """A provider as served: its descriptor and its loaded contract."""
-
-    def __init__(self, provider: Provider, spec: ProviderSpec) -> None:
-        self.provider = provider
-        self.spec = spec
-
-
 class ErrorEdge:
     """Renders any exception raised while serving a request, per provider."""
 
-    def __init__(self, mounted: Sequence[MountedProvider]) -> None:
-        # Longest prefix first, so nested prefixes could never shadow each other.
-        self._mounted = sorted(mounted, key=lambda m: len(m.provider.prefix), reverse=True)
-
-    def provider_for(self, path: str) -> MountedProvider | None:
-        for mounted in self._mounted:
-            prefix = mounted.provider.prefix
-            if path == prefix or path.startswith(prefix + "/"):
-                return mounted
-        return None
+    def __init__(self, mounts: Mounts) -> None:
+        self._mounts = mounts
 
     async def handle(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         path = request.url.path
-        mounted = self.provider_for(path)
+        mounted = self._mounts.owner(path)
         if mounted is None:
             return self._outside_any_provider(exc)
         provider = mounted.provider
         if isinstance(exc, ApiError):
             error = exc
         else:
-            failure = classify(exc, mounted.spec, path[len(provider.prefix) :], request.method)
+            failure = classify(exc, mounted.spec, mounted.local_path(path), request.method)
             if failure.kind is Failure.INTERNAL:
                 logger.error("%s %s failed: %r", request.method, path, exc, exc_info=exc)
             error = provider.errors.from_failure(failure)
@@ -127,7 +110,7 @@ def classify(exc: Exception, spec: ProviderSpec, path: str, method: str) -> Fram
         return FrameworkFailure(_PARAMETER_FAILURES[exc.location], str(exc.detail), exc.name)
     if isinstance(exc, ExtraParameterProblem):
         return FrameworkFailure(Failure.INVALID_QUERY_PARAMETER, str(exc.detail))
-    if isinstance(exc, BodyProblem | BadRequestProblem):
+    if isinstance(exc, BadRequestProblem):  # BodyProblem, and Connexion's own body refusals
         return FrameworkFailure(Failure.INVALID_BODY, str(exc.detail))
     if isinstance(exc, UnsupportedMediaTypeProblem):
         return FrameworkFailure(Failure.UNSUPPORTED_MEDIA_TYPE, str(exc.detail))

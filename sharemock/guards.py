@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from sharemock.mounts import Mounts
+
 
 class UnroutedGuard:
     """ASGI middleware: a request below a provider's prefix that Connexion could not route
@@ -17,15 +19,12 @@ class UnroutedGuard:
     request reaches the handler without its operation context, which is a 500.
     """
 
-    def __init__(self, app: ASGIApp, prefixes: Sequence[str]) -> None:
+    def __init__(self, app: ASGIApp, mounts: Mounts) -> None:
         self.app = app
-        self.prefixes = tuple(prefixes)
+        self._mounts = mounts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and any(
-            scope["path"] == prefix or scope["path"].startswith(prefix + "/")
-            for prefix in self.prefixes
-        ):
+        if scope["type"] == "http" and self._mounts.owner(scope["path"]) is not None:
             routing = scope.get("extensions", {}).get("connexion_routing", {})
             if routing.get("operation_id") is None:
                 raise HTTPException(404)

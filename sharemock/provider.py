@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sharemock.config import Settings
 from sharemock.errors import ApiError, FrameworkFailure
@@ -53,3 +53,15 @@ class Provider:
         """The request headers with which a fixture user authenticates."""
         credential = self.dev_credential(user, settings)
         return {self.credential_header: f"{self.credential_prefix}{credential}"}
+
+
+Fixture = TypeVar("Fixture")
+
+
+def fixture_named(kind: str, fixtures: Mapping[str, Fixture], name: str) -> Fixture:
+    """The fixture called `name`; LookupError naming the known ones (`kind`: "KooDrive user")."""
+    try:
+        return fixtures[name]
+    except KeyError:
+        known = ", ".join(fixtures)
+        raise LookupError(f"no {kind} {name!r} (known: {known})") from None

@@ -127,9 +127,7 @@ class ProviderSpec:
         validation, and this tells that refusal apart from a genuinely bad parameter.
         """
         for template in self.templates:
-            if _PARAMETER.search(template.template):
-                continue
-            if template.pattern.fullmatch(path):
+            if template.arity == 0 and template.pattern.fullmatch(path):
                 return template.misfit(path, method)
         return None
 

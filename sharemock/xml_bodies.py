@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree
 from xml.parsers import expat
@@ -31,7 +31,7 @@ from xml.parsers import expat
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from sharemock.edge import MountedProvider
+from sharemock.mounts import MountedProvider, Mounts
 from sharemock.negotiation import JSON, XML, to_xml, wants_xml
 from sharemock.validation import BodyProblem
 
@@ -182,26 +182,17 @@ def _object(children: list[ElementTree.Element], schema: Any, resolve: Resolve) 
 class XmlBodies:
     """ASGI middleware: XML requests become JSON, JSON responses become XML on request."""
 
-    def __init__(self, app: ASGIApp, mounted: Sequence[MountedProvider]) -> None:
+    def __init__(self, app: ASGIApp, mounts: Mounts) -> None:
         self.app = app
         logging.getLogger("connexion.operations.openapi3").addFilter(_QUIET)  # idempotent
-        speaking_xml = [m for m in mounted if m.provider.xml_root is not None]
-        self._mounted = sorted(speaking_xml, key=lambda m: len(m.provider.prefix), reverse=True)
-
-    def _provider_for(self, path: str) -> MountedProvider | None:
-        for mounted in self._mounted:
-            prefix = mounted.provider.prefix
-            if path == prefix or path.startswith(prefix + "/"):
-                return mounted
-        return None
+        self._mounts = mounts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        mounted = self._provider_for(scope["path"]) if scope["type"] == "http" else None
-        if mounted is None:
+        mounted = self._mounts.owner(scope["path"]) if scope["type"] == "http" else None
+        if mounted is None or mounted.provider.xml_root is None:
             await self.app(scope, receive, send)
             return
-        local_path = scope["path"][len(mounted.provider.prefix) :]
-        operation = mounted.spec.operation_for(local_path, scope["method"])
+        operation = mounted.spec.operation_for(mounted.local_path(scope["path"]), scope["method"])
         headers = Headers(scope=scope)
         if operation is not None and is_xml_media_type(headers.get("content-type")):
             body_schema = mounted.spec.request_schema(operation, XML)

@@ -15,6 +15,9 @@ ASSEMBLY = {
     "sharemock.edge",
     "sharemock.index",
     "sharemock.guards",
+    "sharemock.mounts",
+    "sharemock.xml_bodies",
+    "sharemock.contract_hooks",
 }
 CORE = {
     "sharemock.errors",

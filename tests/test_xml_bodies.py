@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 from starlette.types import Receive, Scope, Send
 
-from sharemock.edge import MountedProvider
+from sharemock.mounts import MountedProvider, Mounts
 from sharemock.provider import Provider
 from sharemock.providers import provider_named
 from sharemock.spec import ProviderSpec
@@ -258,7 +258,7 @@ def echo() -> Echo:
 
 
 def _client(echo: Echo, xml_root: str | None = "Fault") -> TestClient:
-    middleware = XmlBodies(echo, [MountedProvider(_provider(xml_root), SPEC)])
+    middleware = XmlBodies(echo, Mounts([MountedProvider(_provider(xml_root), SPEC)]))
     return TestClient(middleware)
 
 

@@ -13,6 +13,7 @@ from connexion.exceptions import OAuthProblem
 
 from sharemock import runtime
 from sharemock.config import Settings
+from sharemock.provider import fixture_named
 from sharemock.runtime import utc_now
 
 TOKEN_LIFETIME = timedelta(hours=72)
@@ -76,8 +77,5 @@ def dev_token(username: str, settings: Settings) -> str:
     """A valid token for a fixture user, as `POST /api/login` would issue it."""
     from sharemock.providers.defdrive.fixtures import USERS
 
-    for account in USERS:
-        if account.username == username:
-            return issue_token(account.id, account.username, settings.jwt_secret, utc_now())
-    known = ", ".join(account.username for account in USERS)
-    raise LookupError(f"no DefDrive fixture user {username!r} (known: {known})")
+    account = fixture_named("DefDrive fixture user", {a.username: a for a in USERS}, username)
+    return issue_token(account.id, account.username, settings.jwt_secret, utc_now())

@@ -15,6 +15,7 @@ from connexion.lifecycle import ConnexionRequest
 from sharemock import runtime
 from sharemock.config import Settings
 from sharemock.errors import ApiError
+from sharemock.provider import fixture_named
 from sharemock.providers.filerobot import store
 from sharemock.providers.filerobot.errors import INVALID_KEY, WRONG_PROJECT
 
@@ -42,8 +43,4 @@ def dev_key(token: str, settings: Settings) -> str:
     """The API key of a fixture project (`demo`, `other`)."""
     from sharemock.providers.filerobot.fixtures import PROJECTS
 
-    for project_token, key in PROJECTS:
-        if project_token == token:
-            return key
-    known = ", ".join(project_token for project_token, _ in PROJECTS)
-    raise LookupError(f"no Filerobot fixture project {token!r} (known: {known})")
+    return fixture_named("Filerobot fixture project", dict(PROJECTS), token)

@@ -15,6 +15,7 @@ from connexion.exceptions import OAuthProblem
 
 from sharemock import runtime
 from sharemock.config import Settings
+from sharemock.provider import fixture_named
 from sharemock.providers.koodrive import store
 
 # "Bearer" then a space or the documents' literal "+", case-insensitive like any HTTP scheme.
@@ -47,8 +48,4 @@ def dev_token(user: str, settings: Settings) -> str:
     """The access token of a fixture user (`demo` or `other`)."""
     from sharemock.providers.koodrive.fixtures import USERS
 
-    for account in USERS:
-        if account.name == user:
-            return account.access_token
-    known = ", ".join(account.name for account in USERS)
-    raise LookupError(f"no KooDrive fixture user {user!r} (known: {known})")
+    return fixture_named("KooDrive fixture user", {a.name: a.access_token for a in USERS}, user)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sharemock import runtime
 from sharemock.config import Settings
+from sharemock.provider import fixture_named
 from sharemock.providers.oracle import store
 
 # The fixture passwords are published in the contract; the hash only keeps them out of the
@@ -51,8 +52,4 @@ def dev_token(login: str, settings: Settings) -> str:
     """The bearer token of a fixture user (by login)."""
     from sharemock.providers.oracle.fixtures import USERS
 
-    for account in USERS:
-        if account.login == login:
-            return account.token
-    known = ", ".join(account.login for account in USERS)
-    raise LookupError(f"no Oracle fixture user {login!r} (known: {known})")
+    return fixture_named("Oracle fixture user", {a.login: a.token for a in USERS}, login)
