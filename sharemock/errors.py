@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 
 class ApiError(Exception):
@@ -61,3 +62,56 @@ class FrameworkFailure:
     detail: str
     parameter: str | None = None
     allowed_methods: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A provider's fixed answer to one kind of framework refusal."""
+
+    status: int
+    message: str
+    code: str | None = None
+    key: str | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def error(self, detail: str | None = None) -> ApiError:
+        """A fresh `ApiError`, with `detail` for the diagnostic header."""
+        return ApiError(
+            self.status,
+            self.message,
+            code=self.code,
+            key=self.key,
+            detail=detail,
+            headers=self.headers,
+        )
+
+
+def answering(answer: Answer, *kinds: Failure) -> dict[Failure, Answer]:
+    """`answer` for each of `kinds`: for tables where several refusals read the same."""
+    return dict.fromkeys(kinds, answer)
+
+
+class FailureAnswers:
+    """`ErrorShape.from_failure` as a table: one `Answer` per `Failure` kind.
+
+    A provider subclasses it, fills `answers` (every kind, checked when the class is made),
+    optionally `path_parameters` (a bad path parameter answered by its name, as DefDrive's
+    `Invalid file ID`), and adds its `body`.
+    """
+
+    answers: ClassVar[Mapping[Failure, Answer]]
+    path_parameters: ClassVar[Mapping[str, Answer]] = {}
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        missing = set(Failure) - set(cls.answers)
+        if missing:
+            names = ", ".join(sorted(kind.name for kind in missing))
+            raise TypeError(f"{cls.__name__} does not answer {names}")
+
+    def from_failure(self, failure: FrameworkFailure) -> ApiError:
+        if failure.kind is Failure.INVALID_PATH_PARAMETER:
+            by_name = self.path_parameters.get(failure.parameter or "")
+            if by_name is not None:
+                return by_name.error()
+        return self.answers[failure.kind].error()

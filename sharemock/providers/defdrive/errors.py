@@ -2,42 +2,43 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-from sharemock.errors import ApiError, Failure, FrameworkFailure
+from sharemock.errors import Answer, ApiError, Failure, FailureAnswers, answering
 
-# The seeds' messages for a path ID that is not an unsigned 32-bit integer.
-_INVALID_ID = {"fileID": "Invalid file ID", "accessID": "Invalid access ID"}
 INVALID_BODY = "Invalid request body"
 
 
-class DefDriveErrors:
+_BAD_BODY = Answer(400, INVALID_BODY)
+
+
+class DefDriveErrors(FailureAnswers):
     """`ErrorShape` for DefDrive."""
 
-    def from_failure(self, failure: FrameworkFailure) -> ApiError:
-        kind = failure.kind
-        if kind is Failure.UNAUTHENTICATED:
-            # The seeds' 401 text; the JWT middleware's own reason goes in the detail header.
-            return ApiError(401, "User not authenticated")
-        if kind is Failure.FORBIDDEN:
-            return ApiError(403, "Forbidden")
-        if kind is Failure.INVALID_PATH_PARAMETER:
-            return ApiError(400, _INVALID_ID.get(failure.parameter or "", "Invalid request"))
-        if kind in (
+    answers: ClassVar[Mapping[Failure, Answer]] = {
+        # The seeds' 401 text; the JWT middleware's own reason goes in the detail header.
+        Failure.UNAUTHENTICATED: Answer(401, "User not authenticated"),
+        Failure.FORBIDDEN: Answer(403, "Forbidden"),
+        Failure.INVALID_PATH_PARAMETER: Answer(400, "Invalid request"),
+        # Gin's ShouldBindJSON fails the same way on a wrong type, bad JSON or no JSON.
+        **answering(
+            _BAD_BODY,
             Failure.INVALID_BODY,
             Failure.INVALID_QUERY_PARAMETER,
             Failure.INVALID_HEADER,
             Failure.UNSUPPORTED_MEDIA_TYPE,
-        ):
-            # Gin's ShouldBindJSON fails the same way on a wrong type, bad JSON or no JSON.
-            return ApiError(400, INVALID_BODY)
-        if kind is Failure.NOT_ACCEPTABLE:
-            return ApiError(406, "Not acceptable")
-        if kind is Failure.ROUTE_NOT_FOUND:
-            return ApiError(404, "404 page not found")
-        if kind is Failure.METHOD_NOT_ALLOWED:
-            return ApiError(405, "405 method not allowed")
-        return ApiError(500, "Internal server error")
+        ),
+        Failure.NOT_ACCEPTABLE: Answer(406, "Not acceptable"),
+        Failure.ROUTE_NOT_FOUND: Answer(404, "404 page not found"),
+        Failure.METHOD_NOT_ALLOWED: Answer(405, "405 method not allowed"),
+        Failure.INTERNAL: Answer(500, "Internal server error"),
+    }
+    # The seeds' messages for a path ID that is not an unsigned 32-bit integer.
+    path_parameters: ClassVar[Mapping[str, Answer]] = {
+        "fileID": Answer(400, "Invalid file ID"),
+        "accessID": Answer(400, "Invalid access ID"),
+    }
 
     def body(self, error: ApiError) -> dict[str, Any]:
         return {"error": error.message}

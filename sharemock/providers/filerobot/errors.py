@@ -6,9 +6,10 @@ Scaleflex's own client treats any body with `status == "error"` as a failure and
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-from sharemock.errors import ApiError, Failure, FrameworkFailure
+from sharemock.errors import Answer, ApiError, Failure, FailureAnswers, answering
 
 MISSING_KEY = "Missing X-Filerobot-Key header"
 INVALID_KEY = "Invalid X-Filerobot-Key"
@@ -21,40 +22,36 @@ ROUTE_NOT_FOUND = "Route not found"
 METHOD_NOT_ALLOWED = "Method not allowed"
 INTERNAL = "Internal server error"
 
-_INVALID_PATH = {"sharebox_uuid": INVALID_UUID, "token": INVALID_TOKEN}
-
 
 def share_not_found(uuid: str) -> str:
     return f"Share with uuid={uuid} not found"
 
 
-class FilerobotErrors:
+class FilerobotErrors(FailureAnswers):
     """`ErrorShape` for Filerobot."""
 
-    def from_failure(self, failure: FrameworkFailure) -> ApiError:
-        kind = failure.kind
-        if kind is Failure.UNAUTHENTICATED:
-            # An unknown key is refused by auth.verify_key itself; Connexion only refuses
-            # before it when the header is absent.
-            return ApiError(401, MISSING_KEY)
-        if kind is Failure.FORBIDDEN:
-            return ApiError(403, WRONG_PROJECT)
-        if kind is Failure.INVALID_PATH_PARAMETER:
-            return ApiError(400, _INVALID_PATH.get(failure.parameter or "", INVALID_BODY))
-        if kind in (
+    answers: ClassVar[Mapping[Failure, Answer]] = {
+        # An unknown key is refused by auth.verify_key itself; Connexion only refuses before
+        # it when the header is absent.
+        Failure.UNAUTHENTICATED: Answer(401, MISSING_KEY),
+        Failure.FORBIDDEN: Answer(403, WRONG_PROJECT),
+        **answering(
+            Answer(400, INVALID_BODY),
+            Failure.INVALID_PATH_PARAMETER,
             Failure.INVALID_BODY,
             Failure.INVALID_QUERY_PARAMETER,
             Failure.INVALID_HEADER,
             Failure.UNSUPPORTED_MEDIA_TYPE,
-        ):
-            return ApiError(400, INVALID_BODY)
-        if kind is Failure.NOT_ACCEPTABLE:
-            return ApiError(406, "Not acceptable")
-        if kind is Failure.ROUTE_NOT_FOUND:
-            return ApiError(404, ROUTE_NOT_FOUND)
-        if kind is Failure.METHOD_NOT_ALLOWED:
-            return ApiError(405, METHOD_NOT_ALLOWED)
-        return ApiError(500, INTERNAL)
+        ),
+        Failure.NOT_ACCEPTABLE: Answer(406, "Not acceptable"),
+        Failure.ROUTE_NOT_FOUND: Answer(404, ROUTE_NOT_FOUND),
+        Failure.METHOD_NOT_ALLOWED: Answer(405, METHOD_NOT_ALLOWED),
+        Failure.INTERNAL: Answer(500, INTERNAL),
+    }
+    path_parameters: ClassVar[Mapping[str, Answer]] = {
+        "sharebox_uuid": Answer(400, INVALID_UUID),
+        "token": Answer(400, INVALID_TOKEN),
+    }
 
     def body(self, error: ApiError) -> dict[str, Any]:
         return {"status": "error", "msg": error.message}

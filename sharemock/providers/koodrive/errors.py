@@ -8,9 +8,10 @@ mock's translation. The 401/404/405/500 codes are the mock's choice (docs/provid
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-from sharemock.errors import ApiError, Failure, FrameworkFailure
+from sharemock.errors import Answer, ApiError, Failure, FailureAnswers, answering
 
 INVALID_PARAMETERS = ("13000102", "Verify parameters failed.")
 SPACE_NOT_FOUND = ("13000301", "The space does not exist or is abnormal.")
@@ -23,35 +24,36 @@ NO_SUCH_API = ("APIGW.0101", "The API does not exist or has not been published i
 INTERNAL = ("13000000", "Internal server error.")
 
 
+def _answer(status: int, entry: tuple[str, str]) -> Answer:
+    code, message = entry
+    return Answer(status, message, code=code)
+
+
 def refusal(status: int, entry: tuple[str, str], detail: str | None = None) -> ApiError:
     """An `ApiError` for one catalogue entry."""
-    code, message = entry
-    return ApiError(status, message, code=code, detail=detail)
+    return _answer(status, entry).error(detail)
 
 
-class KooDriveErrors:
+class KooDriveErrors(FailureAnswers):
     """`ErrorShape` for KooDrive."""
 
-    def from_failure(self, failure: FrameworkFailure) -> ApiError:
-        kind = failure.kind
-        if kind in (Failure.UNAUTHENTICATED, Failure.FORBIDDEN):
-            return refusal(401, UNAUTHENTICATED)
-        if kind in (
+    answers: ClassVar[Mapping[Failure, Answer]] = {
+        **answering(_answer(401, UNAUTHENTICATED), Failure.UNAUTHENTICATED, Failure.FORBIDDEN),
+        # KooDrive validates every input the same way: one business code, HTTP 400.
+        **answering(
+            _answer(400, INVALID_PARAMETERS),
             Failure.INVALID_BODY,
             Failure.INVALID_PATH_PARAMETER,
             Failure.INVALID_QUERY_PARAMETER,
             Failure.INVALID_HEADER,
             Failure.UNSUPPORTED_MEDIA_TYPE,
             Failure.NOT_ACCEPTABLE,
-        ):
-            # KooDrive validates every input the same way: one business code, HTTP 400.
-            return refusal(400, INVALID_PARAMETERS)
-        if kind is Failure.ROUTE_NOT_FOUND:
-            return refusal(404, NO_SUCH_API)
-        if kind is Failure.METHOD_NOT_ALLOWED:
-            # The gateway knows an API by method and path: same words, but HTTP's own status.
-            return refusal(405, NO_SUCH_API)
-        return refusal(500, INTERNAL)
+        ),
+        Failure.ROUTE_NOT_FOUND: _answer(404, NO_SUCH_API),
+        # The gateway knows an API by method and path: same words, but HTTP's own status.
+        Failure.METHOD_NOT_ALLOWED: _answer(405, NO_SUCH_API),
+        Failure.INTERNAL: _answer(500, INTERNAL),
+    }
 
     def body(self, error: ApiError) -> dict[str, Any]:
         return {"code": error.code or INTERNAL[0], "msg": error.message}

@@ -8,9 +8,10 @@ not exist, `-17` same name exists, `-20` insufficient privileges). Oracle docume
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
-from sharemock.errors import ApiError, Failure, FrameworkFailure
+from sharemock.errors import Answer, ApiError, Failure, FailureAnswers, answering
 
 GENERAL = "-1"
 NOT_FOUND = "-16"
@@ -26,10 +27,15 @@ _ITEM_NOT_FOUND = {"file": "File ID is not found.", "folder": "Folder ID is not 
 WWW_AUTHENTICATE = 'Basic realm="Oracle Content Management", Bearer'
 
 
+BAD_REQUEST = Answer(400, BAD_REQUEST_MESSAGE, code=GENERAL, key="!csInvalidRequestParameters")
+FORBIDDEN = Answer(
+    403, NO_PERMISSION_MESSAGE, code=NO_PERMISSION, key="!csUserInsufficientPrivileges"
+)
+SERVER_ERROR = Answer(500, "Internal server error.", code=GENERAL, key="!csServerError")
+
+
 def bad_request(detail: str | None = None) -> ApiError:
-    return ApiError(
-        400, BAD_REQUEST_MESSAGE, code=GENERAL, key="!csInvalidRequestParameters", detail=detail
-    )
+    return BAD_REQUEST.error(detail)
 
 
 def link_not_found(link_id: str) -> ApiError:
@@ -53,13 +59,7 @@ def item_not_found(item_type: str, item_id: str) -> ApiError:
 
 
 def no_permission(detail: str) -> ApiError:
-    return ApiError(
-        403,
-        NO_PERMISSION_MESSAGE,
-        code=NO_PERMISSION,
-        key="!csUserInsufficientPrivileges",
-        detail=detail,
-    )
+    return FORBIDDEN.error(detail)
 
 
 def name_exists(item_id: str, name: str | None) -> ApiError:
@@ -73,41 +73,38 @@ def name_exists(item_id: str, name: str | None) -> ApiError:
     )
 
 
-class OracleErrors:
+class OracleErrors(FailureAnswers):
     """`ErrorShape` for Oracle Content Management."""
 
-    def from_failure(self, failure: FrameworkFailure) -> ApiError:
-        kind = failure.kind
-        if kind is Failure.UNAUTHENTICATED:
-            return ApiError(
-                401,
-                "The user is not authenticated.",
-                code=GENERAL,
-                key="!csUserNotAuthenticated",
-                headers={"WWW-Authenticate": WWW_AUTHENTICATE},
-            )
-        if kind is Failure.FORBIDDEN:
-            return no_permission(failure.detail)
-        if kind in (
+    answers: ClassVar[Mapping[Failure, Answer]] = {
+        Failure.UNAUTHENTICATED: Answer(
+            401,
+            "The user is not authenticated.",
+            code=GENERAL,
+            key="!csUserNotAuthenticated",
+            headers={"WWW-Authenticate": WWW_AUTHENTICATE},
+        ),
+        Failure.FORBIDDEN: FORBIDDEN,
+        # Oracle lists no 415 or 422: every malformed request is its 400.
+        **answering(
+            BAD_REQUEST,
             Failure.INVALID_PATH_PARAMETER,
             Failure.INVALID_QUERY_PARAMETER,
             Failure.INVALID_HEADER,
             Failure.INVALID_BODY,
             Failure.UNSUPPORTED_MEDIA_TYPE,
-        ):
-            # Oracle lists no 415 or 422: every malformed request is its 400.
-            return bad_request()
-        if kind is Failure.NOT_ACCEPTABLE:
-            return ApiError(406, "Not acceptable.", code=GENERAL, key="!csNotAcceptable")
-        if kind is Failure.ROUTE_NOT_FOUND:
-            return ApiError(
-                404, "The requested resource is not found.", code=GENERAL, key="!csNotFound"
-            )
-        if kind is Failure.METHOD_NOT_ALLOWED:
-            return ApiError(
-                405, "The method is not allowed.", code=GENERAL, key="!csMethodNotAllowed"
-            )
-        return ApiError(500, "Internal server error.", code=GENERAL, key="!csServerError")
+        ),
+        Failure.NOT_ACCEPTABLE: Answer(
+            406, "Not acceptable.", code=GENERAL, key="!csNotAcceptable"
+        ),
+        Failure.ROUTE_NOT_FOUND: Answer(
+            404, "The requested resource is not found.", code=GENERAL, key="!csNotFound"
+        ),
+        Failure.METHOD_NOT_ALLOWED: Answer(
+            405, "The method is not allowed.", code=GENERAL, key="!csMethodNotAllowed"
+        ),
+        Failure.INTERNAL: SERVER_ERROR,
+    }
 
     def body(self, error: ApiError) -> dict[str, Any]:
         return {

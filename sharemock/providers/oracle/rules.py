@@ -12,7 +12,6 @@ import sqlite3
 from datetime import UTC, datetime
 
 from sharemock.database import Database
-from sharemock.errors import ApiError
 from sharemock.providers.oracle import errors, store
 from sharemock.providers.oracle.types import (
     Item,
@@ -58,11 +57,6 @@ def _password(value: str) -> str | None:
     return value or None
 
 
-def _storage_failure() -> ApiError:
-    """Oracle's general failure, for a write the store refused."""
-    return ApiError(500, "Internal server error.", code=errors.GENERAL, key="!csServerError")
-
-
 def _owned_item(conn: sqlite3.Connection, user_id: str, item_type: ItemType, item_id: str) -> Item:
     item = store.item_by_id(conn, item_id)
     if item is None or item.type != item_type:
@@ -105,7 +99,7 @@ def create_link(
         password=_password(settings.password or ""),
         expiration_time=expiration(settings.expiration_time or ""),
     )
-    with database.writing(_storage_failure()) as conn:
+    with database.writing(errors.SERVER_ERROR.error()) as conn:
         _owned_item(conn, user_id, item_type, item_id)
         if store.link_named(conn, item_id, name):
             raise errors.name_exists(item_id, name)
@@ -134,7 +128,7 @@ def edit_link(
     database: Database, user_id: str, link_id: str, edit: LinkEdit, now: datetime
 ) -> PublicLink:
     """Apply the fields the edit carries; the rest stay. The edit time is `lastModifiedTime`."""
-    with database.writing(_storage_failure()) as conn:
+    with database.writing(errors.SERVER_ERROR.error()) as conn:
         link = _owned_link(conn, user_id, link_id)
         current = link.settings
         settings = LinkSettings(
@@ -158,6 +152,6 @@ def edit_link(
 
 
 def delete_link(database: Database, user_id: str, link_id: str) -> None:
-    with database.writing(_storage_failure()) as conn:
+    with database.writing(errors.SERVER_ERROR.error()) as conn:
         _owned_link(conn, user_id, link_id)
         store.delete_link(conn, link_id)
