@@ -13,7 +13,6 @@ from sharemock import runtime
 from sharemock.providers.filerobot import rules
 from sharemock.providers.filerobot.types import (
     Credential,
-    FolderOptions,
     Item,
     Sharebox,
     ShareChanges,
@@ -52,58 +51,32 @@ def _envelope(started: float, **payload: Any) -> JSON:
     }
 
 
-def _item_json(item: Item) -> JSON:
-    body: JSON = {"identifiers": list(item.identifiers), "type": item.type}
-    if item.options is not None:
-        body["options"] = {
-            "recursive": item.options.recursive,
-            "visibility": item.options.visibility,
-        }
-    return body
-
-
 def _share_json(box: Sharebox) -> JSON:
     settings = box.settings
     return {
         "uuid": box.uuid,
         "title": settings.title,
         "description": settings.description,
-        "items": [_item_json(item) for item in settings.items],
+        "items": [item.to_json() for item in settings.items],
         "starts_at": settings.starts_at,
         "expires_at": settings.expires_at,
         "starts_tz": settings.starts_tz,
         "expires_tz": settings.expires_tz,
-        "auth": [{"pass": entry.password, "user": entry.user} for entry in settings.auth],
+        "auth": [entry.to_json() for entry in settings.auth],
         "share_uri": rules.share_uri(box),
         "puid": box.puid,
     }
 
 
 def _items(raw: list[JSON]) -> tuple[Item, ...]:
-    items = []
-    for entry in raw:
-        options = entry.get("options")
-        items.append(
-            Item(
-                type=entry["type"],
-                identifiers=tuple(entry["identifiers"]),
-                options=FolderOptions(options["recursive"], options["visibility"])
-                if options is not None
-                else None,
-            )
-        )
-    return tuple(items)
-
-
-def _auth(raw: list[JSON]) -> tuple[Credential, ...]:
-    return tuple(Credential(entry.get("pass"), entry.get("user", "")) for entry in raw)
+    return tuple(Item.from_json(entry) for entry in raw)
 
 
 def _optional_values(body: JSON) -> dict[str, Any]:
     """The optional settings present in `body`, converted to ShareSettings values."""
     values = {key: body[key] for key in _OPTIONAL_FIELDS if key in body}
     if "auth" in values:
-        values["auth"] = _auth(values["auth"])
+        values["auth"] = tuple(Credential.from_json(entry) for entry in values["auth"])
     return values
 
 

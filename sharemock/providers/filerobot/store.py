@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from typing import Any
 
 from sharemock.providers.filerobot.types import (
     Credential,
-    FolderOptions,
     Item,
     Project,
     Sharebox,
@@ -45,53 +43,16 @@ CREATE INDEX IF NOT EXISTS filerobot_shareboxes_project ON filerobot_shareboxes(
 TABLES = ("filerobot_shareboxes", "filerobot_projects")
 
 
-def _items_json(items: tuple[Item, ...]) -> str:
-    rows: list[dict[str, Any]] = []
-    for item in items:
-        row: dict[str, Any] = {"type": item.type, "identifiers": list(item.identifiers)}
-        if item.options is not None:
-            row["options"] = {
-                "recursive": item.options.recursive,
-                "visibility": item.options.visibility,
-            }
-        rows.append(row)
-    return json.dumps(rows)
-
-
-def _items(text: str) -> tuple[Item, ...]:
-    items = []
-    for row in json.loads(text):
-        options = row.get("options")
-        items.append(
-            Item(
-                type=row["type"],
-                identifiers=tuple(row["identifiers"]),
-                options=FolderOptions(options["recursive"], options["visibility"])
-                if options is not None
-                else None,
-            )
-        )
-    return tuple(items)
-
-
-def _auth_json(auth: tuple[Credential, ...]) -> str:
-    return json.dumps([{"pass": entry.password, "user": entry.user} for entry in auth])
-
-
-def _auth(text: str) -> tuple[Credential, ...]:
-    return tuple(Credential(row["pass"], row["user"]) for row in json.loads(text))
-
-
 def _sharebox(row: sqlite3.Row) -> Sharebox:
     settings = ShareSettings(
         title=row["title"],
-        items=_items(row["items"]),
+        items=tuple(Item.from_json(data) for data in json.loads(row["items"])),
         description=row["description"],
         starts_at=row["starts_at"],
         expires_at=row["expires_at"],
         starts_tz=row["starts_tz"],
         expires_tz=row["expires_tz"],
-        auth=_auth(row["auth"]),
+        auth=tuple(Credential.from_json(data) for data in json.loads(row["auth"])),
         show_starts_at=bool(row["show_starts_at"]),
         show_expires_at=bool(row["show_expires_at"]),
     )
@@ -110,12 +71,12 @@ def _settings_columns(settings: ShareSettings) -> tuple[object, ...]:
     return (
         settings.title,
         settings.description,
-        _items_json(settings.items),
+        json.dumps([item.to_json() for item in settings.items]),
         settings.starts_at,
         settings.expires_at,
         settings.starts_tz,
         settings.expires_tz,
-        _auth_json(settings.auth),
+        json.dumps([entry.to_json() for entry in settings.auth]),
         int(settings.show_starts_at),
         int(settings.show_expires_at),
     )

@@ -31,6 +31,28 @@ class Item:
     identifiers: tuple[str, ...]
     options: FolderOptions | None = None
 
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Item:
+        """An item as the API (and the store) writes it."""
+        options = data.get("options")
+        return cls(
+            type=data["type"],
+            identifiers=tuple(data["identifiers"]),
+            options=None
+            if options is None
+            else FolderOptions(options["recursive"], options["visibility"]),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The API's form, in the seed's key order."""
+        data: dict[str, Any] = {"identifiers": list(self.identifiers), "type": self.type}
+        if self.options is not None:
+            data["options"] = {
+                "recursive": self.options.recursive,
+                "visibility": self.options.visibility,
+            }
+        return data
+
 
 @dataclass(frozen=True)
 class Credential:
@@ -38,6 +60,13 @@ class Credential:
 
     password: str | None = None
     user: str = ""
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Credential:
+        return cls(data.get("pass"), data.get("user", ""))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"pass": self.password, "user": self.user}
 
 
 # What a sharebox without a password stores, as the seed's example shows it.
