@@ -26,7 +26,7 @@ test-deep: $(STAMP) ## the suite with many more Schemathesis examples per operat
 	SHAREMOCK_CONTRACT_EXAMPLES=300 SHAREMOCK_STATEFUL_STEPS=60 $(BIN)/python -m pytest -m contract
 
 URL ?= http://$(HOST):$(PORT)
-PROVIDERS ?= defdrive filerobot oracle koodrive
+PROVIDERS ?= defdrive defdrive-deployed filerobot oracle koodrive
 contract: $(STAMP) ## Schemathesis CLI, every phase, against the mock running at $(URL)
 	@for provider in $(PROVIDERS); do \
 	  echo "== $$provider"; \

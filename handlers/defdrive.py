@@ -13,17 +13,6 @@ from sharemock.providers.defdrive.auth import issue_token
 from sharemock.providers.defdrive.types import Access, AccessSettings, File
 
 JSON = dict[str, Any]
-# Request body keys -> AccessSettings fields.
-_SETTINGS_FIELDS = {
-    "name": "name",
-    "subnets": "subnets",
-    "ips": "ips",
-    "expires": "expires",
-    "public": "public",
-    "oneTimeUse": "one_time_use",
-    "ttl": "ttl",
-    "enableTTL": "enable_ttl",
-}
 
 
 def _file_json(file: File) -> JSON:
@@ -46,22 +35,14 @@ def _access_json(access: Access) -> JSON:
         "fileID": access.file_id,
         "name": settings.name,
         "link": access.link,
-        "subnets": list(settings.subnets),
-        "ips": list(settings.ips),
+        "subnets": list(settings.subnets or ()),
+        "ips": list(settings.ips or ()),
         "expires": settings.expires,
         "public": settings.public,
         "oneTimeUse": settings.one_time_use,
         "ttl": settings.ttl,
         "enableTTL": settings.enable_ttl,
     }
-
-
-def _settings(body: JSON) -> AccessSettings:
-    values = {_SETTINGS_FIELDS[key]: value for key, value in body.items()}
-    for listed in ("subnets", "ips"):
-        if listed in values:
-            values[listed] = tuple(values[listed])
-    return AccessSettings(**values)
 
 
 def _client_ip() -> str:
@@ -96,7 +77,8 @@ def list_accesses(file_id: int, user: int) -> tuple[JSON, int]:
 
 def create_access(file_id: int, body: JSON, user: int) -> tuple[JSON, int]:
     current = runtime.current()
-    access = rules.create_access(current.database, user, file_id, _settings(body), current.now())
+    settings = AccessSettings.from_json(body)
+    access = rules.create_access(current.database, user, file_id, settings, current.now())
     url = f"{http_request.host_url.rstrip('/')}{PROVIDER.prefix}/link/{access.link}"
     return {
         "message": "Access created successfully",
@@ -112,7 +94,8 @@ def get_access(access_id: int, user: int) -> tuple[JSON, int]:
 
 def update_access(access_id: int, body: JSON, user: int) -> tuple[JSON, int]:
     current = runtime.current()
-    access = rules.update_access(current.database, user, access_id, _settings(body), current.now())
+    settings = AccessSettings.from_json(body)
+    access = rules.update_access(current.database, user, access_id, settings, current.now())
     return {"message": "Access updated successfully", "access": _access_json(access)}, 200
 
 
@@ -123,9 +106,11 @@ def delete_access(access_id: int, user: int) -> tuple[JSON, int]:
 
 def use_link(hash_: str) -> Response:
     current = runtime.current()
-    file = rules.use_link(current.database, hash_, _client_ip(), current.now())
-    placeholder = f"sharemock placeholder content of {file.name}\n".encode()
-    content = (placeholder * (file.size // len(placeholder) + 1))[: file.size]
+    download = rules.use_link(current.database, hash_, _client_ip(), current.now())
+    file, content = download.file, download.content
+    if content is None:  # a fixture file: no bytes were ever uploaded
+        placeholder = f"sharemock placeholder content of {file.name}\n".encode()
+        content = (placeholder * (file.size // len(placeholder) + 1))[: file.size]
     return Response(
         content,
         status=200,

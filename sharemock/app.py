@@ -8,7 +8,6 @@ typed validators, the runtime and the error edge, and serves the index page.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -25,6 +24,7 @@ from sharemock.config import Settings
 from sharemock.edge import DETAIL_HEADER, ErrorEdge
 from sharemock.guards import RealPathAlias, UnroutedGuard
 from sharemock.index import index_page
+from sharemock.json_keys import CaseInsensitiveKeys, foldings
 from sharemock.mounts import MountedProvider, Mounts
 from sharemock.provider import Provider
 from sharemock.providers import PROVIDERS
@@ -34,7 +34,6 @@ from sharemock.state import open_database
 from sharemock.validation import validator_map
 from sharemock.xml_bodies import XmlBodies
 
-_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 # Compact JSON in the order handlers build it (Flask's default sorts and indents).
 _JSONIFIER = Jsonifier(json, separators=(",", ":"))
 
@@ -42,13 +41,12 @@ _JSONIFIER = Jsonifier(json, separators=(",", ":"))
 class HandlerResolver(Resolver):
     """Route operationId `updateAccess` to `<handlers module>.update_access`."""
 
-    def __init__(self, module: str) -> None:
+    def __init__(self, provider: Provider) -> None:
         super().__init__()
-        self.module = module
+        self.provider = provider
 
     def resolve_operation_id(self, operation: Any) -> str:
-        name = _CAMEL_BOUNDARY.sub("_", operation.operation_id).lower()
-        return f"{self.module}.{name}"
+        return self.provider.handler_name(operation.operation_id)
 
 
 def create_app(
@@ -85,7 +83,7 @@ def create_app(
             document,
             base_path=provider.prefix,
             name=provider.name,
-            resolver=HandlerResolver(provider.handlers_module),
+            resolver=HandlerResolver(provider),
             pythonic_params=True,
             jsonifier=_JSONIFIER,
             validate_responses=settings.validate_responses,
@@ -100,6 +98,13 @@ def create_app(
         )
     mounts = Mounts(mounted)
     app.add_middleware(UnroutedGuard, mounts=mounts, position=MiddlewarePosition.BEFORE_SECURITY)
+    key_foldings = foldings(mounts)
+    if key_foldings:
+        app.add_middleware(
+            CaseInsensitiveKeys,
+            foldings=key_foldings,
+            position=MiddlewarePosition.BEFORE_VALIDATION,
+        )
     if any(provider.xml_root is not None for provider in providers):
         # Outside routing, security and both validations: they only ever see JSON bodies.
         app.add_middleware(XmlBodies, mounts=mounts, position=MiddlewarePosition.BEFORE_ROUTING)

@@ -8,15 +8,18 @@ processes). Writes go through `transaction()`, which takes the write lock up fro
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from sharemock.errors import ApiError
 
 MEMORY = ":memory:"
+logger = logging.getLogger("sharemock.database")
 
 _META_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sharemock_meta (
@@ -109,6 +112,39 @@ class Database:
         """Create tables that do not exist yet (idempotent DDL)."""
         with self._connection() as conn:
             conn.executescript(schema)
+
+    def install_tables(self, name: str, schema: str, tables: Sequence[str]) -> None:
+        """Create `name`'s tables, first dropping any made by another version of `schema`.
+
+        `CREATE TABLE IF NOT EXISTS` leaves an older table without the columns a newer version
+        added; the schema's digest says which version made the tables, and tables of another
+        version are dropped (and re-seeded by the caller), never read with the wrong columns.
+        """
+        digest = hashlib.sha256(schema.encode()).hexdigest()
+        key = f"schema:{name}"
+        with self.reading() as conn:
+            row = conn.execute("SELECT value FROM sharemock_meta WHERE key = ?", (key,)).fetchone()
+        if row is None or row["value"] != digest:
+            with self.transaction() as conn:
+                if row is not None or self._has_any(conn, tables):
+                    logger.warning("%s: stored tables are of another version; re-seeding", name)
+                for table in tables:
+                    conn.execute(f"DROP TABLE IF EXISTS {table}")
+                conn.execute("DELETE FROM sharemock_meta WHERE key = ?", (f"seeded:{name}",))
+        self.install(schema)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO sharemock_meta (key, value) VALUES (?, ?)", (key, digest)
+            )
+
+    @staticmethod
+    def _has_any(conn: sqlite3.Connection, tables: Sequence[str]) -> bool:
+        marks = ", ".join("?" for _ in tables)
+        row = conn.execute(
+            f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ({marks})",
+            tuple(tables),
+        ).fetchone()
+        return row is not None
 
     def is_seeded(self, name: str) -> bool:
         with self.reading() as conn:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 class ApiError(Exception):
@@ -13,7 +13,9 @@ class ApiError(Exception):
 
     `code` is the provider's business code (Oracle `errorCode`, KooDrive `code`, ...);
     `key` is a machine key where the provider has one (Oracle `errorKey`);
-    `detail` is a diagnostic for the `X-Sharemock-Detail` header, never part of the body.
+    `detail` is a diagnostic for the `X-Sharemock-Detail` header, never part of the body;
+    `fields` are further members of the body where a provider's error has them (DefDrive's
+    upload limits say `current_files` and `max_files`).
     """
 
     def __init__(
@@ -25,6 +27,7 @@ class ApiError(Exception):
         key: str | None = None,
         detail: str | None = None,
         headers: Mapping[str, str] | None = None,
+        fields: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -33,6 +36,7 @@ class ApiError(Exception):
         self.key = key
         self.detail = detail
         self.headers = dict(headers or {})
+        self.fields = dict(fields or {})
 
     def __repr__(self) -> str:
         return f"ApiError({self.status}, {self.message!r}, code={self.code!r})"

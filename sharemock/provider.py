@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -48,12 +49,21 @@ class Provider:
     # Where the real API's own paths already begin with the prefix (KooDrive's `/koodrive/ose/`),
     # that path is also answered as sent, as if the mock were the provider's host.
     real_path_root: str | None = None
+    # A dialect: a second contract (its own paths, shaping and error words) over the store and
+    # rules of the provider named here, which owns the tables and fixtures.
+    dialect_of: str | None = None
 
     def dev_headers(self, user: str, settings: Settings) -> dict[str, str]:
         """The request headers with which a fixture user authenticates."""
         credential = self.dev_credential(user, settings)
         return {self.credential_header: f"{self.credential_prefix}{credential}"}
 
+    def handler_name(self, operation_id: str) -> str:
+        """The handler an operation routes to: `updateAccess` -> `<handlers>.update_access`."""
+        return f"{self.handlers_module}.{_CAMEL_BOUNDARY.sub('_', operation_id).lower()}"
+
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 Fixture = TypeVar("Fixture")
 

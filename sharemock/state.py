@@ -12,13 +12,18 @@ from sharemock.provider import Provider
 def open_database(settings: Settings, providers: Iterable[Provider]) -> Database:
     """Open the configured database, ready to serve (seeded on first use, or reset if asked)."""
     database = Database(settings.db_path)
-    providers = tuple(providers)
+    providers = _store_owners(providers)
     for provider in providers:
-        database.install(provider.schema_sql)
+        database.install_tables(provider.name, provider.schema_sql, provider.tables)
     for provider in providers:
         if settings.reset or not database.is_seeded(provider.name):
             reset_provider(database, provider)
     return database
+
+
+def _store_owners(providers: Iterable[Provider]) -> tuple[Provider, ...]:
+    """The providers that own tables: a dialect's state is its provider's."""
+    return tuple(provider for provider in providers if provider.dialect_of is None)
 
 
 def reset_provider(database: Database, provider: Provider) -> None:
@@ -30,5 +35,5 @@ def reset_provider(database: Database, provider: Provider) -> None:
 
 
 def reset_all(database: Database, providers: Iterable[Provider]) -> None:
-    for provider in providers:
+    for provider in _store_owners(providers):
         reset_provider(database, provider)

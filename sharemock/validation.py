@@ -24,9 +24,12 @@ from connexion.validators import (
     VALIDATOR_MAP,
     JSONRequestBodyValidator,
     JSONResponseBodyValidator,
+    MultiPartFormDataValidator,
     ParameterValidator,
 )
 from jsonschema import Draft4Validator, ValidationError
+from starlette.datastructures import FormData, UploadFile
+from starlette.formparsers import MultiPartParser
 from starlette.types import Scope
 
 _FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
@@ -155,6 +158,39 @@ class TypedJSONBodyValidator(JSONRequestBodyValidator):
         return None
 
 
+class _ClosingMultiPartParser(MultiPartParser):
+    """Starlette's parser, closing the spooled files it made once the form is read.
+
+    Validation only needs the parts' names (Connexion replaces files by placeholders); the
+    handler reads the replayed body itself. Left open, each upload's temporary file is
+    finalised by the garbage collector with a ResourceWarning.
+    """
+
+    async def parse(self) -> FormData:
+        form = await super().parse()
+        for _, value in form.multi_items():
+            if isinstance(value, UploadFile):
+                await value.close()
+        return form
+
+
+class TypedMultiPartValidator(MultiPartFormDataValidator):
+    """Multipart body validation raising `BodyProblem`, without leaking spooled files."""
+
+    @property
+    def _form_parser_cls(self) -> type[MultiPartParser]:
+        return _ClosingMultiPartParser
+
+    def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
+        if not isinstance(body, dict):
+            raise BodyProblem("the form could not be read")
+        errors = sorted(self._validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+        if errors:
+            described = tuple(_describe(error) for error in errors)
+            raise BodyProblem("; ".join(described), described)
+        return None
+
+
 class TypedJSONResponseValidator(JSONResponseBodyValidator):
     """Response validation with a cached validator (the mock checks its own answers)."""
 
@@ -172,6 +208,12 @@ class TypedJSONResponseValidator(JSONResponseBodyValidator):
 
 def validator_map() -> dict[str, t.Any]:
     """Connexion's validator map with sharemock's typed validators in place."""
-    body = MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": TypedJSONBodyValidator})
+    body = MediaTypeDict(
+        {
+            **VALIDATOR_MAP["body"],
+            "*/*json": TypedJSONBodyValidator,
+            "multipart/form-data": TypedMultiPartValidator,
+        }
+    )
     response = MediaTypeDict({**VALIDATOR_MAP["response"], "*/*json": TypedJSONResponseValidator})
     return {"parameter": TypedParameterValidator, "body": body, "response": response}

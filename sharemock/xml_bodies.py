@@ -32,7 +32,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sharemock.mounts import MountedProvider, Mounts
-from sharemock.negotiation import JSON, XML, to_xml, wants_xml
+from sharemock.negotiation import JSON, XML, is_json_media_type, to_xml, wants_xml
+from sharemock.request_body import read_body, with_body
 from sharemock.validation import BodyProblem
 
 # Requests bodies are small JSON-like documents; refuse anything absurd before parsing it.
@@ -61,11 +62,6 @@ def is_xml_media_type(content_type: str | None) -> bool:
     """`application/xml`, `text/xml` or any `+xml` type."""
     media_type = (content_type or "").split(";")[0].strip().lower()
     return media_type in (XML, "text/xml") or media_type.endswith("+xml")
-
-
-def _is_json_media_type(content_type: str | None) -> bool:
-    media_type = (content_type or "").split(";")[0].strip().lower()
-    return media_type == JSON or media_type.endswith("+json")
 
 
 def parse_xml(data: bytes) -> ElementTree.Element:
@@ -207,38 +203,12 @@ async def _as_json_request(
     scope: Scope, receive: Receive, schema: Any, mounted: MountedProvider
 ) -> tuple[Scope, Receive]:
     """The request with its XML body read, converted and re-labelled as JSON."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > MAX_XML_BODY:
-            raise BodyProblem(f"XML body is larger than {MAX_XML_BODY} bytes")
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    raw = b"".join(chunks)
+    raw = await read_body(receive, MAX_XML_BODY, "XML body")
     payload = b""
     if raw.strip():
         value = xml_to_json(parse_xml(raw), schema, mounted.spec.resolve)
         payload = json.dumps(value, separators=(",", ":")).encode()
-
-    headers = MutableHeaders(scope={"type": "http", "headers": list(scope["headers"])})
-    headers["content-type"] = JSON
-    headers["content-length"] = str(len(payload))
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if replayed:
-            return await receive()
-        replayed = True
-        return {"type": "http.request", "body": payload, "more_body": False}
-
-    return {**scope, "headers": headers.raw}, replay
+    return with_body(scope, receive, payload, JSON)
 
 
 class _XmlResponse:
@@ -253,7 +223,7 @@ class _XmlResponse:
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            if _is_json_media_type(Headers(raw=message["headers"]).get("content-type")):
+            if is_json_media_type(Headers(raw=message["headers"]).get("content-type")):
                 self._start = message
                 return
         elif message["type"] == "http.response.body" and self._start is not None:

@@ -1,12 +1,13 @@
-"""The mocked providers, in the order the index page lists them."""
+"""The mocked providers and their dialects, in the order the index page lists them."""
 
 from sharemock.provider import Provider
+from sharemock.providers.defdrive import DEPLOYED as DEFDRIVE_DEPLOYED
 from sharemock.providers.defdrive import PROVIDER as DEFDRIVE
 from sharemock.providers.filerobot import PROVIDER as FILEROBOT
 from sharemock.providers.koodrive import PROVIDER as KOODRIVE
 from sharemock.providers.oracle import PROVIDER as ORACLE
 
-PROVIDERS: tuple[Provider, ...] = (DEFDRIVE, FILEROBOT, ORACLE, KOODRIVE)
+PROVIDERS: tuple[Provider, ...] = (DEFDRIVE, DEFDRIVE_DEPLOYED, FILEROBOT, ORACLE, KOODRIVE)
 
 
 def provider_named(name: str) -> Provider:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from sharemock.errors import Answer, ApiError, Failure, FailureAnswers, answering
+from sharemock.errors import (
+    Answer,
+    ApiError,
+    Failure,
+    FailureAnswers,
+    FrameworkFailure,
+    answering,
+)
 
 INVALID_BODY = "Invalid request body"
 
@@ -42,3 +49,36 @@ class DefDriveErrors(FailureAnswers):
 
     def body(self, error: ApiError) -> dict[str, Any]:
         return {"error": error.message}
+
+
+# The Go server's JWT middleware refusals (providers.md §1.3), keyed by how the mock's auth
+# check or Connexion words the same refusal in the diagnostic.
+_MISSING_HEADER = "Authorization header is required"
+_MIDDLEWARE_REASONS = (
+    ("Invalid token claims", "Invalid token claims"),
+    ("Invalid or expired token", "Invalid or expired token"),
+    ("Invalid authorization header", "Authorization header format must be Bearer {token}"),
+)
+
+
+# The upload's form without its `file` part, as request validation words it.
+_NO_FILE_PART = "'file' is a required property"
+
+
+class DeployedErrors(DefDriveErrors):
+    """`ErrorShape` for DefDrive as deployed: the Go middleware's own 401 texts, the upload's
+    `No file provided`, and the extra members some errors carry (the upload limits)."""
+
+    def from_failure(self, failure: FrameworkFailure) -> ApiError:
+        if failure.kind is Failure.INVALID_BODY and failure.detail == _NO_FILE_PART:
+            return ApiError(400, "No file provided")
+        if failure.kind is not Failure.UNAUTHENTICATED:
+            return super().from_failure(failure)
+        message = next(
+            (text for start, text in _MIDDLEWARE_REASONS if failure.detail.startswith(start)),
+            _MISSING_HEADER,
+        )
+        return ApiError(401, message)
+
+    def body(self, error: ApiError) -> dict[str, Any]:
+        return {"error": error.message, **error.fields}

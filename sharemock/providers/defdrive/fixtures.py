@@ -22,6 +22,9 @@ class Account:
         return f"{self.username}@example.com"
 
 
+# When the fixture users signed up.
+JOINED = "2026-03-01T09:00:00Z"
+
 USERS = (
     Account(15, "johndoe", "password123", "John Doe"),
     Account(16, "janedoe", "password456", "Jane Doe"),
@@ -72,9 +75,16 @@ ACCESSES = (
 def load(conn: sqlite3.Connection) -> None:
     for account in USERS:
         password_hash = hash_password(account.password, salt=f"seed-{account.id}")
-        store.insert_user(
-            conn, User(account.id, account.username, password_hash, account.name, account.email)
+        user = User(
+            account.id,
+            account.username,
+            password_hash,
+            account.name,
+            account.email,
+            created_at=JOINED,
+            updated_at=JOINED,
         )
+        store.insert_user(conn, user)
     for file in FILES:
         store.insert_file(conn, file)
     for access_id, file_id, link, settings, written_at in ACCESSES:

@@ -7,18 +7,25 @@ where the seeds say otherwise the seeds win (docs/decisions.md).
 from __future__ import annotations
 
 import ipaddress
+import posixpath
 import secrets
 import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sharemock.database import Database
 from sharemock.errors import ApiError
 from sharemock.providers.defdrive import store
-from sharemock.providers.defdrive.auth import password_matches
-from sharemock.providers.defdrive.types import Access, AccessSettings, File, User
+from sharemock.providers.defdrive.auth import hash_password, password_matches
+from sharemock.providers.defdrive.types import Access, AccessSettings, File, Usage, User
 
 FILE_NOT_FOUND = "File not found"
 ACCESS_NOT_FOUND = "Access record not found"
+USERNAME_TAKEN = (
+    "Failed to create user: ERROR: duplicate key value violates unique constraint"
+    ' "idx_users_username" (SQLSTATE 23505)'
+)
 
 
 def timestamp(moment: datetime) -> str:
@@ -32,6 +39,110 @@ def authenticate(database: Database, username: str, password: str) -> User:
     if user is None or not password_matches(password, user.password_hash):
         raise ApiError(401, "Invalid username or password")
     return user
+
+
+def sign_up(
+    database: Database, username: str, password: str, name: str, email: str, now: datetime
+) -> User:
+    """A new account with the Go server's default quota; a taken username is refused."""
+    written = timestamp(now)
+    with database.writing(ApiError(500, "Failed to create user")) as conn:
+        if store.user_by_username(conn, username) is not None:
+            # The Go server answers 500 with Postgres's text; a client error is a 409 here.
+            raise ApiError(409, USERNAME_TAKEN, detail=f"username {username!r} is taken")
+        user = User(0, username, hash_password(password), name, email, written, written)
+        user_id = store.insert_user(conn, user, with_id=False)
+        created = store.user_by_id(conn, user_id)
+    assert created is not None
+    return created
+
+
+@dataclass(frozen=True)
+class Quota:
+    """A user's limits and what their files use of them."""
+
+    user: User
+    usage: Usage
+
+
+def quota_of(database: Database, user_id: int) -> Quota:
+    with database.reading() as conn:
+        return _quota(conn, user_id)
+
+
+def _quota(conn: sqlite3.Connection, user_id: int) -> Quota:
+    user = store.user_by_id(conn, user_id)
+    if user is None:  # a valid token for an account that is gone
+        raise ApiError(500, "Failed to get user information", detail=f"no user {user_id}")
+    return Quota(user, store.usage_of_user(conn, user_id))
+
+
+@dataclass(frozen=True)
+class ExtensionStats:
+    extension: str
+    count: int
+    total_size: int
+
+
+def file_stats(database: Database, user_id: int) -> tuple[Usage, list[ExtensionStats]]:
+    """The user's file count and bytes, and the same per file extension (`txt`, no dot)."""
+    files = files_of(database, user_id)
+    by_extension: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for file in files:
+        entry = by_extension[posixpath.splitext(file.name)[1].lstrip(".").lower()]
+        entry[0] += 1
+        entry[1] += file.size
+    stats = [ExtensionStats(ext, count, size) for ext, (count, size) in by_extension.items()]
+    return Usage(len(files), sum(file.size for file in files)), stats
+
+
+def upload(
+    database: Database, user_id: int, filename: str | None, content: bytes | None, now: datetime
+) -> File:
+    """Store an upload in the user's folder, within their quota, under a name not yet used.
+
+    `filename` and `content` are None when the form had no `file` part.
+    """
+    if filename is None or content is None:
+        raise ApiError(400, "No file provided", detail="the form has no 'file' part")
+    name = posixpath.basename(filename.replace("\\", "/"))
+    if not name:
+        raise ApiError(400, "No file provided", detail="the uploaded file has no name")
+    written = timestamp(now)
+    with database.writing(ApiError(500, "Failed to record file in database")) as conn:
+        quota = _quota(conn, user_id)
+        user, usage = quota.user, quota.usage
+        if usage.files >= user.max_files:
+            raise ApiError(
+                403,
+                "File limit exceeded",
+                fields={"current_files": usage.files, "max_files": user.max_files},
+            )
+        if usage.storage + len(content) > user.max_storage:
+            raise ApiError(
+                403,
+                "Storage limit exceeded",
+                fields={
+                    "current_storage": usage.storage,
+                    "max_storage": user.max_storage,
+                    "file_size": len(content),
+                },
+            )
+        if store.file_name_taken(conn, user_id, name):
+            raise ApiError(409, "A file with this name already exists in your folder")
+        location = f"{user.username}/{name}"
+        file = File(0, name, location, len(content), False, user_id, written, written)
+        file_id = store.insert_file(conn, file, content, with_id=False)
+        stored = store.file_by_id(conn, file_id)
+    assert stored is not None
+    return stored
+
+
+def delete_file(database: Database, user_id: int, file_id: int) -> None:
+    """Delete the owner's file and, with it, every access of it."""
+    with database.writing(ApiError(500, "Failed to delete file record")) as conn:
+        _owned_file(conn, file_id, user_id, "You don't have permission to delete this file")
+        store.delete_file(conn, file_id)
 
 
 def files_of(database: Database, user_id: int) -> list[File]:
@@ -174,7 +285,15 @@ def _refusal(access: Access, file: File, client_ip: str, now: datetime) -> str |
     return None
 
 
-def use_link(database: Database, link: str, client_ip: str, now: datetime) -> File:
+@dataclass(frozen=True)
+class Download:
+    """A file a link gave, with the bytes it was uploaded with (None for a fixture file)."""
+
+    file: File
+    content: bytes | None
+
+
+def use_link(database: Database, link: str, client_ip: str, now: datetime) -> Download:
     """Enforce the link's restrictions; on success spend a one-time link, return its file."""
     with database.writing(ApiError(500, "Failed to use access link")) as conn:
         access = store.access_by_link(conn, link)
@@ -188,4 +307,4 @@ def use_link(database: Database, link: str, client_ip: str, now: datetime) -> Fi
             raise ApiError(403, refusal, detail=f"client IP {client_ip}")
         if access.settings.one_time_use:
             store.mark_access_used(conn, access.id)
-    return file
+        return Download(file, store.file_content(conn, file.id))

@@ -5,35 +5,43 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from sharemock.providers.defdrive.types import Access, AccessSettings, File, User
+from sharemock.providers.defdrive.types import Access, AccessSettings, File, Usage, User
 
+# AUTOINCREMENT: like the real server's Postgres sequences, a deleted row's id is never handed
+# to a new row (plain INTEGER PRIMARY KEY reuses the highest deleted rowid).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS defdrive_users (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     username TEXT NOT NULL UNIQUE,
     password_hash TEXT NOT NULL,
     name TEXT NOT NULL,
-    email TEXT NOT NULL
+    email TEXT NOT NULL,
+    max_files INTEGER NOT NULL,
+    max_storage INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
 );
+-- `content` is NULL for a fixture file: a download then answers placeholder bytes.
 CREATE TABLE IF NOT EXISTS defdrive_files (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
     name TEXT NOT NULL,
     location TEXT NOT NULL,
     size INTEGER NOT NULL,
     public INTEGER NOT NULL DEFAULT 0,
     user_id INTEGER NOT NULL REFERENCES defdrive_users(id),
+    content BLOB,
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
--- AUTOINCREMENT: like the real server's Postgres sequence, a deleted access's id is never
--- handed to a new access (plain INTEGER PRIMARY KEY reuses the highest deleted rowid).
+CREATE INDEX IF NOT EXISTS defdrive_files_user ON defdrive_files(user_id);
+-- `subnets`/`ips` are JSON arrays, NULL when the last write did not send them.
 CREATE TABLE IF NOT EXISTS defdrive_accesses (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     file_id INTEGER NOT NULL REFERENCES defdrive_files(id) ON DELETE CASCADE,
     name TEXT NOT NULL,
     link TEXT NOT NULL UNIQUE,
-    subnets TEXT NOT NULL,
-    ips TEXT NOT NULL,
+    subnets TEXT,
+    ips TEXT,
     expires TEXT NOT NULL,
     public INTEGER NOT NULL,
     one_time_use INTEGER NOT NULL,
@@ -50,7 +58,25 @@ TABLES = ("defdrive_accesses", "defdrive_files", "defdrive_users")
 
 
 def _user(row: sqlite3.Row) -> User:
-    return User(row["id"], row["username"], row["password_hash"], row["name"], row["email"])
+    return User(
+        id=row["id"],
+        username=row["username"],
+        password_hash=row["password_hash"],
+        name=row["name"],
+        email=row["email"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        max_files=row["max_files"],
+        max_storage=row["max_storage"],
+    )
+
+
+def _list(column: str | None) -> tuple[str, ...] | None:
+    return None if column is None else tuple(json.loads(column))
+
+
+def _list_column(values: tuple[str, ...] | None) -> str | None:
+    return None if values is None else json.dumps(list(values))
 
 
 def _file(row: sqlite3.Row) -> File:
@@ -69,8 +95,8 @@ def _file(row: sqlite3.Row) -> File:
 def _access(row: sqlite3.Row) -> Access:
     settings = AccessSettings(
         name=row["name"],
-        subnets=tuple(json.loads(row["subnets"])),
-        ips=tuple(json.loads(row["ips"])),
+        subnets=_list(row["subnets"]),
+        ips=_list(row["ips"]),
         expires=row["expires"],
         public=bool(row["public"]),
         one_time_use=bool(row["one_time_use"]),
@@ -91,8 +117,8 @@ def _access(row: sqlite3.Row) -> Access:
 def _settings_columns(settings: AccessSettings) -> tuple[object, ...]:
     return (
         settings.name,
-        json.dumps(list(settings.subnets)),
-        json.dumps(list(settings.ips)),
+        _list_column(settings.subnets),
+        _list_column(settings.ips),
         settings.expires,
         int(settings.public),
         int(settings.one_time_use),
@@ -101,12 +127,34 @@ def _settings_columns(settings: AccessSettings) -> tuple[object, ...]:
     )
 
 
-def insert_user(conn: sqlite3.Connection, user: User) -> None:
-    conn.execute(
-        "INSERT INTO defdrive_users (id, username, password_hash, name, email)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (user.id, user.username, user.password_hash, user.name, user.email),
+# The columns of a file's record, without its content (which only a download reads).
+_FILE_COLUMNS = "id, name, location, size, public, user_id, created_at, updated_at"
+
+
+def insert_user(conn: sqlite3.Connection, user: User, *, with_id: bool = True) -> int:
+    """Store `user`; without `with_id` the store picks the next id. Returns the id."""
+    cursor = conn.execute(
+        "INSERT INTO defdrive_users (id, username, password_hash, name, email, max_files,"
+        " max_storage, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            user.id if with_id else None,
+            user.username,
+            user.password_hash,
+            user.name,
+            user.email,
+            user.max_files,
+            user.max_storage,
+            user.created_at,
+            user.updated_at,
+        ),
     )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def user_by_id(conn: sqlite3.Connection, user_id: int) -> User | None:
+    row = conn.execute("SELECT * FROM defdrive_users WHERE id = ?", (user_id,)).fetchone()
+    return _user(row) if row else None
 
 
 def user_by_username(conn: sqlite3.Connection, username: str) -> User | None:
@@ -114,34 +162,69 @@ def user_by_username(conn: sqlite3.Connection, username: str) -> User | None:
     return _user(row) if row else None
 
 
-def insert_file(conn: sqlite3.Connection, file: File) -> None:
-    conn.execute(
+def insert_file(
+    conn: sqlite3.Connection, file: File, content: bytes | None = None, *, with_id: bool = True
+) -> int:
+    """Store `file` (and its bytes, if any); without `with_id` the store picks the id."""
+    cursor = conn.execute(
         "INSERT INTO defdrive_files"
-        " (id, name, location, size, public, user_id, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        " (id, name, location, size, public, user_id, content, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            file.id,
+            file.id if with_id else None,
             file.name,
             file.location,
             file.size,
             int(file.public),
             file.user_id,
+            content,
             file.created_at,
             file.updated_at,
         ),
     )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
 def file_by_id(conn: sqlite3.Connection, file_id: int) -> File | None:
-    row = conn.execute("SELECT * FROM defdrive_files WHERE id = ?", (file_id,)).fetchone()
+    row = conn.execute(
+        f"SELECT {_FILE_COLUMNS} FROM defdrive_files WHERE id = ?", (file_id,)
+    ).fetchone()
     return _file(row) if row else None
+
+
+def file_content(conn: sqlite3.Connection, file_id: int) -> bytes | None:
+    """The bytes an upload stored, or None for a fixture file (which has none)."""
+    row = conn.execute("SELECT content FROM defdrive_files WHERE id = ?", (file_id,)).fetchone()
+    return None if row is None or row["content"] is None else bytes(row["content"])
 
 
 def files_of_user(conn: sqlite3.Connection, user_id: int) -> list[File]:
     rows = conn.execute(
-        "SELECT * FROM defdrive_files WHERE user_id = ? ORDER BY id", (user_id,)
+        f"SELECT {_FILE_COLUMNS} FROM defdrive_files WHERE user_id = ? ORDER BY id", (user_id,)
     ).fetchall()
     return [_file(row) for row in rows]
+
+
+def file_name_taken(conn: sqlite3.Connection, user_id: int, name: str) -> bool:
+    row = conn.execute(
+        "SELECT 1 FROM defdrive_files WHERE user_id = ? AND name = ?", (user_id, name)
+    ).fetchone()
+    return row is not None
+
+
+def usage_of_user(conn: sqlite3.Connection, user_id: int) -> Usage:
+    row = conn.execute(
+        "SELECT COUNT(*) AS files, COALESCE(SUM(size), 0) AS storage"
+        " FROM defdrive_files WHERE user_id = ?",
+        (user_id,),
+    ).fetchone()
+    return Usage(files=row["files"], storage=row["storage"])
+
+
+def delete_file(conn: sqlite3.Connection, file_id: int) -> None:
+    """Delete the file; its accesses go with it (ON DELETE CASCADE)."""
+    conn.execute("DELETE FROM defdrive_files WHERE id = ?", (file_id,))
 
 
 def set_file_public(conn: sqlite3.Connection, file_id: int, public: bool, now: str) -> None:
