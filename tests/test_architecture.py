@@ -17,6 +17,8 @@ ASSEMBLY = {
     "sharemock.guards",
     "sharemock.mounts",
     "sharemock.xml_bodies",
+    "sharemock.json_keys",
+    "sharemock.request_body",
     "sharemock.contract_hooks",
 }
 CORE = {
