@@ -29,7 +29,7 @@ from connexion.validators import (
 )
 from jsonschema import Draft4Validator, ValidationError
 from starlette.datastructures import FormData, UploadFile
-from starlette.formparsers import MultiPartParser
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import Scope
 
 _FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
@@ -159,7 +159,8 @@ class TypedJSONBodyValidator(JSONRequestBodyValidator):
 
 
 class _ClosingMultiPartParser(MultiPartParser):
-    """Starlette's parser, closing the spooled files it made once the form is read.
+    """Starlette's parser, refusing a malformed form as a `BodyProblem` and closing the
+    spooled files it made once the form is read.
 
     Validation only needs the parts' names (Connexion replaces files by placeholders); the
     handler reads the replayed body itself. Left open, each upload's temporary file is
@@ -167,7 +168,10 @@ class _ClosingMultiPartParser(MultiPartParser):
     """
 
     async def parse(self) -> FormData:
-        form = await super().parse()
+        try:
+            form = await super().parse()
+        except MultiPartException as exc:
+            raise BodyProblem(f"request body is not a readable multipart form: {exc}") from exc
         for _, value in form.multi_items():
             if isinstance(value, UploadFile):
                 await value.close()

@@ -340,3 +340,17 @@ def test_health_and_the_go_servers_id_errors(client: TestClient, token: str) -> 
 def test_the_admin_routes_are_not_served(client: TestClient, token: str) -> None:
     answer = client.get(f"{API}/admin/users/limits", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 404
+
+
+def test_a_malformed_multipart_body_is_a_400(client: TestClient, token: str) -> None:
+    boundary = "bf95dd2a007d70b4f968f568ce36426d"
+    answer = client.post(
+        f"{API}/upload",
+        headers={
+            "Authorization": f"Bearer {token}",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+        },
+        content=f"--{boundary}\r\n&È75\x80--{boundary}--\r\n".encode(),
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "Invalid request body"}
