@@ -126,10 +126,29 @@ def test_serve_answers_seed_000_over_http(server: str) -> None:
     assert json.loads(body)["access"]["name"] == "Updated Team Access"
 
 
+def test_serve_answers_the_deployed_dialect_over_http_on_one_state(server: str) -> None:
+    login = json.dumps({"username": "johndoe", "password": "password123"})
+    as_json = {"Content-Type": "application/json"}
+    status, _, body = _request(server + "/defdrive-deployed/api/login", "POST", login, **as_json)
+    assert status == 200
+    bearer = {"Authorization": f"Bearer {json.loads(body)['token']}", **as_json}
+
+    edit = json.dumps({"name": "Over HTTP", "public": True, "oneTimeUse": True})
+    status, _, body = _request(
+        server + "/defdrive-deployed/api/accesses/456/access", "PUT", edit, **bearer
+    )
+    assert status == 200, body
+    assert json.loads(body)["access"]["OneTimeUse"] is True
+
+    status, _, body = _request(server + "/defdrive/api/accesses/456", **bearer)
+    assert (status, json.loads(body)["access"]["name"]) == (200, "Over HTTP")
+
+
 def test_serve_publishes_docs_and_index(server: str) -> None:
     status, _, index = _request(server + "/")
     assert status == 200
     assert b'href="/defdrive/ui/"' in index
+    assert b'href="/defdrive-deployed/ui/"' in index
     status, _, ui = _request(server + "/defdrive/ui/")
     assert status == 200 and b"swagger" in ui.lower()
     status, _, spec = _request(server + "/defdrive/openapi.json")
