@@ -1,7 +1,15 @@
-"""DefDrive handlers (operationIds of openapi/defdrive.yaml, in snake_case)."""
+"""DefDrive handlers (operationIds of openapi/defdrive.yaml, in snake_case).
+
+Both DefDrive contracts run the same operations on the same rules and differ only in how a
+record is written out; `Handlers` holds those operations for one `Shaping`, and each
+contract's module exports the bound methods. Login and the link download answer the same in
+both.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Response
@@ -13,6 +21,62 @@ from sharemock.providers.defdrive.auth import issue_token
 from sharemock.providers.defdrive.types import Access, AccessSettings, File
 
 JSON = dict[str, Any]
+Reply = tuple[JSON, int]
+
+
+@dataclass(frozen=True)
+class Shaping:
+    """How one contract writes DefDrive's records, and where it is mounted."""
+
+    file: Callable[[File], JSON]
+    access: Callable[[Access], JSON]
+    prefix: str
+
+
+class Handlers:
+    """The operations both DefDrive contracts have, answering in `shaping`'s JSON."""
+
+    def __init__(self, shaping: Shaping) -> None:
+        self.shape = shaping
+
+    def list_files(self, user: int) -> Reply:
+        files = rules.files_of(runtime.current().database, user)
+        return {"files": [self.shape.file(file) for file in files]}, 200
+
+    def toggle_public_access(self, file_id: int, body: JSON, user: int) -> Reply:
+        current = runtime.current()
+        public = bool(body.get("public"))  # absent or null: Go's zero value (deployed only)
+        file = rules.set_file_public(current.database, user, file_id, public, current.now())
+        return {"message": "File access updated successfully", "file": self.shape.file(file)}, 200
+
+    def list_accesses(self, file_id: int, user: int) -> Reply:
+        accesses = rules.accesses_of(runtime.current().database, user, file_id)
+        return {"accesses": [self.shape.access(access) for access in accesses]}, 200
+
+    def create_access(self, file_id: int, body: JSON, user: int) -> Reply:
+        current = runtime.current()
+        settings = AccessSettings.from_json(body)
+        access = rules.create_access(current.database, user, file_id, settings, current.now())
+        url = f"{http_request.host_url.rstrip('/')}{self.shape.prefix}/link/{access.link}"
+        return {
+            "message": "Access created successfully",
+            "access": self.shape.access(access),
+            "link": url,
+        }, 200
+
+    def get_access(self, access_id: int, user: int) -> Reply:
+        access = rules.get_access(runtime.current().database, user, access_id)
+        return {"access": self.shape.access(access)}, 200
+
+    def update_access(self, access_id: int, body: JSON, user: int) -> Reply:
+        current = runtime.current()
+        settings = AccessSettings.from_json(body)
+        access = rules.update_access(current.database, user, access_id, settings, current.now())
+        return {"message": "Access updated successfully", "access": self.shape.access(access)}, 200
+
+    def delete_access(self, access_id: int, user: int) -> Reply:
+        rules.delete_access(runtime.current().database, user, access_id)
+        return {"message": "Access deleted successfully"}, 200
 
 
 def _file_json(file: File) -> JSON:
@@ -45,63 +109,28 @@ def _access_json(access: Access) -> JSON:
     }
 
 
+_DOCUMENTED = Handlers(Shaping(_file_json, _access_json, PROVIDER.prefix))
+list_files = _DOCUMENTED.list_files
+toggle_public_access = _DOCUMENTED.toggle_public_access
+list_accesses = _DOCUMENTED.list_accesses
+create_access = _DOCUMENTED.create_access
+get_access = _DOCUMENTED.get_access
+update_access = _DOCUMENTED.update_access
+delete_access = _DOCUMENTED.delete_access
+
+
 def _client_ip() -> str:
     forwarded = http_request.headers.get("X-Forwarded-For", "")
     first = forwarded.split(",")[0].strip()
     return first or (http_request.remote_addr or "")
 
 
-def login(body: JSON) -> tuple[JSON, int]:
+def login(body: JSON) -> Reply:
     current = runtime.current()
     user = rules.authenticate(current.database, body["username"], body["password"])
     token = issue_token(user.id, user.username, current.settings.jwt_secret, current.now())
     profile = {"id": user.id, "username": user.username, "email": user.email, "name": user.name}
     return {"message": "Login successful", "token": token, "user": profile}, 200
-
-
-def list_files(user: int) -> tuple[JSON, int]:
-    files = rules.files_of(runtime.current().database, user)
-    return {"files": [_file_json(file) for file in files]}, 200
-
-
-def toggle_public_access(file_id: int, body: JSON, user: int) -> tuple[JSON, int]:
-    current = runtime.current()
-    file = rules.set_file_public(current.database, user, file_id, body["public"], current.now())
-    return {"message": "File access updated successfully", "file": _file_json(file)}, 200
-
-
-def list_accesses(file_id: int, user: int) -> tuple[JSON, int]:
-    accesses = rules.accesses_of(runtime.current().database, user, file_id)
-    return {"accesses": [_access_json(access) for access in accesses]}, 200
-
-
-def create_access(file_id: int, body: JSON, user: int) -> tuple[JSON, int]:
-    current = runtime.current()
-    settings = AccessSettings.from_json(body)
-    access = rules.create_access(current.database, user, file_id, settings, current.now())
-    url = f"{http_request.host_url.rstrip('/')}{PROVIDER.prefix}/link/{access.link}"
-    return {
-        "message": "Access created successfully",
-        "access": _access_json(access),
-        "link": url,
-    }, 200
-
-
-def get_access(access_id: int, user: int) -> tuple[JSON, int]:
-    access = rules.get_access(runtime.current().database, user, access_id)
-    return {"access": _access_json(access)}, 200
-
-
-def update_access(access_id: int, body: JSON, user: int) -> tuple[JSON, int]:
-    current = runtime.current()
-    settings = AccessSettings.from_json(body)
-    access = rules.update_access(current.database, user, access_id, settings, current.now())
-    return {"message": "Access updated successfully", "access": _access_json(access)}, 200
-
-
-def delete_access(access_id: int, user: int) -> tuple[JSON, int]:
-    rules.delete_access(runtime.current().database, user, access_id)
-    return {"message": "Access deleted successfully"}, 200
 
 
 def use_link(hash_: str) -> Response:

@@ -1,22 +1,22 @@
 """DefDrive as deployed (operationIds of openapi/defdrive-deployed.yaml, in snake_case).
 
-The same rules as `handlers.defdrive`; only the shaping differs: the Go server's JSON has no
-field tags, so records go out with Go's field names and `gorm.Model`'s fields, and the
-relations it never loads go out as Go's zero values. Login and the link download answer the
-same in both contracts, so they are the documented contract's handlers.
+The same rules and shared operations as `handlers.defdrive` (`Handlers`); only the shaping
+differs: the Go server's JSON has no field tags, so records go out with Go's field names and
+`gorm.Model`'s fields, and the relations it never loads go out as Go's zero values. The
+operations only the deployed server has (signup, upload, quotas, stats, file deletion) are
+here.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import request as http_request
 from werkzeug.datastructures import FileStorage
 
-from handlers.defdrive import login, use_link
+from handlers.defdrive import Handlers, Shaping, login, use_link
 from sharemock import runtime
 from sharemock.providers.defdrive import DEPLOYED, rules
-from sharemock.providers.defdrive.types import Access, AccessSettings, File, User
+from sharemock.providers.defdrive.types import Access, File, User
 
 __all__ = [
     "create_access",
@@ -136,11 +136,6 @@ def upload(user: int, file: FileStorage | None = None) -> tuple[JSON, int]:
     return {"message": "File uploaded successfully", "file": _file_json(stored)}, 200
 
 
-def list_files(user: int) -> tuple[JSON, int]:
-    files = rules.files_of(runtime.current().database, user)
-    return {"files": [_file_json(file) for file in files]}, 200
-
-
 def file_stats(user: int) -> tuple[JSON, int]:
     usage, by_extension = rules.file_stats(runtime.current().database, user)
     return {
@@ -158,42 +153,11 @@ def delete_file(file_id: int, user: int) -> tuple[JSON, int]:
     return {"message": "File deleted successfully"}, 200
 
 
-def toggle_public_access(file_id: int, body: JSON, user: int) -> tuple[JSON, int]:
-    current = runtime.current()
-    public = bool(body.get("public"))  # `{}` sets false, as Go's zero value
-    file = rules.set_file_public(current.database, user, file_id, public, current.now())
-    return {"message": "File access updated successfully", "file": _file_json(file)}, 200
-
-
-def list_accesses(file_id: int, user: int) -> tuple[JSON, int]:
-    accesses = rules.accesses_of(runtime.current().database, user, file_id)
-    return {"accesses": [_access_json(access) for access in accesses]}, 200
-
-
-def create_access(file_id: int, body: JSON, user: int) -> tuple[JSON, int]:
-    current = runtime.current()
-    settings = AccessSettings.from_json(body)
-    access = rules.create_access(current.database, user, file_id, settings, current.now())
-    url = f"{http_request.host_url.rstrip('/')}{DEPLOYED.prefix}/link/{access.link}"
-    return {
-        "message": "Access created successfully",
-        "access": _access_json(access),
-        "link": url,
-    }, 200
-
-
-def get_access(access_id: int, user: int) -> tuple[JSON, int]:
-    access = rules.get_access(runtime.current().database, user, access_id)
-    return {"access": _access_json(access)}, 200
-
-
-def update_access(access_id: int, body: JSON, user: int) -> tuple[JSON, int]:
-    current = runtime.current()
-    settings = AccessSettings.from_json(body)
-    access = rules.update_access(current.database, user, access_id, settings, current.now())
-    return {"message": "Access updated successfully", "access": _access_json(access)}, 200
-
-
-def delete_access(access_id: int, user: int) -> tuple[JSON, int]:
-    rules.delete_access(runtime.current().database, user, access_id)
-    return {"message": "Access deleted successfully"}, 200
+_DEPLOYED = Handlers(Shaping(_file_json, _access_json, DEPLOYED.prefix))
+list_files = _DEPLOYED.list_files
+toggle_public_access = _DEPLOYED.toggle_public_access
+list_accesses = _DEPLOYED.list_accesses
+create_access = _DEPLOYED.create_access
+get_access = _DEPLOYED.get_access
+update_access = _DEPLOYED.update_access
+delete_access = _DEPLOYED.delete_access
