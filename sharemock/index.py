@@ -9,10 +9,18 @@ from sharemock import __version__
 from sharemock.provider import Provider
 
 
+def _shares_state(provider: Provider, providers: Sequence[Provider]) -> str:
+    """For a dialect: which provider's state it reads and writes."""
+    owner = next((p for p in providers if p.name == provider.dialect_of), None)
+    if owner is None:
+        return ""
+    return f" (the same state as <code>{escape(owner.prefix)}</code>)"
+
+
 def index_page(providers: Sequence[Provider]) -> tuple[str, int, dict[str, str]]:
     rows = "\n".join(
         f"      <li><strong>{escape(p.title)}</strong>"
-        f" at <code>{escape(p.prefix)}</code>: "
+        f" at <code>{escape(p.prefix)}</code>{_shares_state(p, providers)}: "
         f'<a href="{escape(p.prefix)}/ui/">Swagger UI</a> · '
         f'<a href="{escape(p.prefix)}/openapi.json">openapi.json</a></li>'
         for p in providers

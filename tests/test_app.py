@@ -15,6 +15,10 @@ def test_index_links_every_provider_docs(client: TestClient) -> None:
     for provider in PROVIDERS:
         assert f'href="{provider.prefix}/ui/"' in response.text
         assert f'href="{provider.prefix}/openapi.json"' in response.text
+    # A dialect says whose state it shares.
+    assert "at <code>/defdrive-deployed</code> (the same state as <code>/defdrive</code>)" in (
+        response.text
+    )
 
 
 def test_every_provider_serves_swagger_ui_and_its_spec(client: TestClient) -> None:
