@@ -3,12 +3,14 @@ and the DefDrive web frontend's calls replayed as it makes them (from its own or
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
 from sharemock.providers.defdrive import store
+from sharemock.providers.defdrive.auth import issue_token
 
 API = "/defdrive-deployed/api"
 SEED_API = "/defdrive/api"
@@ -354,3 +356,10 @@ def test_a_malformed_multipart_body_is_a_400(client: TestClient, token: str) -> 
     )
     assert answer.status_code == 400
     assert answer.json() == {"error": "Invalid request body"}
+
+
+def test_a_token_of_no_account_is_refused_not_a_500(client: TestClient, settings: Any) -> None:
+    ghost = issue_token(999, "ghost", settings.jwt_secret, datetime.now(UTC))
+    answer = client.get(f"{API}/user/limits", headers={"Authorization": f"Bearer {ghost}"})
+    assert answer.status_code == 401
+    assert answer.json() == {"error": "Invalid token claims"}

@@ -72,8 +72,10 @@ def quota_of(database: Database, user_id: int) -> Quota:
 
 def _quota(conn: sqlite3.Connection, user_id: int) -> Quota:
     user = store.user_by_id(conn, user_id)
-    if user is None:  # a valid token for an account that is gone
-        raise ApiError(500, "Failed to get user information", detail=f"no user {user_id}")
+    if user is None:
+        # A well-signed token of no account: the Go server answers 500 "Failed to get user
+        # information"; it is the token that is wrong, so the mock refuses it as such.
+        raise ApiError(401, "Invalid token claims", detail=f"no user with userID {user_id}")
     return Quota(user, store.usage_of_user(conn, user_id))
 
 
