@@ -2,7 +2,8 @@
 
 Handlers speak JSON only: `sharemock.xml_bodies` turns XML requests into JSON before
 validation and JSON answers into XML for clients that ask for it. Every operation documents
-both media types, so a handler names the one it returns.
+both media types, so a handler names the one it returns. Every path is served as API
+version `1.1` and `1.2` (`{version}`, one contract on one state), so no handler reads `version`.
 """
 
 from __future__ import annotations
@@ -78,27 +79,27 @@ def _list(item_type: ItemType, item_id: str, user: str) -> Reply:
     )
 
 
-def create_file_link(file_id: str, body: JSON, user: str) -> Reply:
+def create_file_link(version: str, file_id: str, body: JSON, user: str) -> Reply:
     return _create("file", file_id, body, user)
 
 
-def list_file_links(file_id: str, user: str) -> Reply:
+def list_file_links(version: str, file_id: str, user: str) -> Reply:
     return _list("file", file_id, user)
 
 
-def create_folder_link(folder_id: str, body: JSON, user: str) -> Reply:
+def create_folder_link(version: str, folder_id: str, body: JSON, user: str) -> Reply:
     return _create("folder", folder_id, body, user)
 
 
-def list_folder_links(folder_id: str, user: str) -> Reply:
+def list_folder_links(version: str, folder_id: str, user: str) -> Reply:
     return _list("folder", folder_id, user)
 
 
-def get_public_link(link_id: str, user: str) -> Reply:
+def get_public_link(version: str, link_id: str, user: str) -> Reply:
     return _link_reply(rules.get_link(runtime.current().database, user, link_id))
 
 
-def edit_public_link(link_id: str, body: JSON, user: str) -> Reply:
+def edit_public_link(version: str, link_id: str, body: JSON, user: str) -> Reply:
     current = runtime.current()
     edit = LinkEdit(
         assigned_users=body.get("assignedUsers"),
@@ -109,6 +110,6 @@ def edit_public_link(link_id: str, body: JSON, user: str) -> Reply:
     return _link_reply(rules.edit_link(current.database, user, link_id, edit, current.now()))
 
 
-def delete_public_link(link_id: str, user: str) -> Reply:
+def delete_public_link(version: str, link_id: str, user: str) -> Reply:
     rules.delete_link(runtime.current().database, user, link_id)
     return {"errorCode": SUCCESS, "linkID": link_id, "type": "publiclink"}, 200, _AS_JSON
