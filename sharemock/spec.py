@@ -55,11 +55,7 @@ def _template_regex(
     choices = choices or {}
     pieces = _PARAMETER.split(template)  # literal, name, literal, name, ...
     regex = "".join(
-        (
-            "(" + "|".join(map(re.escape, choices[piece])) + ")"
-            if piece in choices
-            else "([^/]+)"
-        )
+        ("(" + "|".join(map(re.escape, choices[piece])) + ")" if piece in choices else "([^/]+)")
         if index % 2
         else re.escape(piece)
         for index, piece in enumerate(pieces)
@@ -192,6 +188,10 @@ class ProviderSpec:
                 ]
                 return operation
         return None
+
+    def request_media_types(self, operation: dict[str, Any]) -> tuple[str, ...]:
+        """The media types `operation` documents for its request body."""
+        return tuple(self.resolve(operation.get("requestBody", {})).get("content", {}))
 
     def request_schema(self, operation: dict[str, Any], media_type: str) -> Any:
         """The resolved body schema of `operation` for `media_type` (else its first one)."""
