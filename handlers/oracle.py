@@ -41,10 +41,16 @@ def _link_reply(link: PublicLink) -> Reply:
     return {**_definition(link), "errorCode": SUCCESS}, 200, _AS_JSON
 
 
+def _created_reply(link: PublicLink) -> Reply:
+    """`PublicLinkCreateResponse`: `id` is the new link's ID, as clients read it after a create."""
+    return {**_definition(link), "id": link.id, "errorCode": SUCCESS}, 200, _AS_JSON
+
+
 def _settings(body: JSON) -> LinkSettings:
     return LinkSettings(
         assigned_users=body["assignedUsers"],
-        role=body.get("role", "viewer"),
+        # `roleName` is `role` by another name; the contract refuses two that differ.
+        role=body.get("role", body.get("roleName", "viewer")),
         password=body.get("password"),
         expiration_time=body.get("expirationTime"),
     )
@@ -61,7 +67,7 @@ def _create(item_type: ItemType, item_id: str, body: JSON, user: str) -> Reply:
         _settings(body),
         current.now(),
     )
-    return _link_reply(link)
+    return _created_reply(link)
 
 
 def _list(item_type: ItemType, item_id: str, user: str) -> Reply:

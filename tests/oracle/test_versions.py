@@ -86,9 +86,10 @@ def test_xml_on_1_2_both_ways(client: TestClient, aa: dict[str, str]) -> None:
     )
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/xml"
-    root, created = from_xml(response.content, "PublicLinkGetResponse")
-    assert root == "PublicLinkGetResponse"
+    root, created = from_xml(response.content, "PublicLinkCreateResponse")
+    assert root == "PublicLinkGetResponse"  # the create answer's root, as before `id` came
     assert created["assignedUsers"] == "@everybody"
+    assert created["id"] == created["linkID"]
 
     listed = client.get(f"{API}/folder/{AA_FOLDER}", headers={**aa, "Accept": "application/xml"})
     root, body = from_xml(listed.content, "FolderLinksResponse")
