@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.oracle.conftest import AA_FILE, AA_FOLDER, LINK_PATH, basic
+from tests.oracle.conftest import AA_FILE, AA_FOLDER, LINK, LINK_PATH, basic
 
 ROOT = "/oracle/documents/api"
 UNKNOWN_FILE = "D00000000000000000000000T0000000000100000001"
@@ -227,7 +227,7 @@ def test_rolename_is_not_an_edit_field(client: TestClient, aa: dict[str, str]) -
 
 @pytest.mark.parametrize(
     ("method", "tail"),
-    [("GET", f"folder/{AA_FOLDER}"), ("GET", f"file/{AA_FILE}"), ("DELETE", LINK_PATH[-44:])],
+    [("GET", f"folder/{AA_FOLDER}"), ("GET", f"file/{AA_FILE}"), ("DELETE", LINK)],
 )
 def test_the_toolkits_app_key_is_accepted_everywhere(
     client: TestClient, method: str, tail: str
