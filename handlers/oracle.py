@@ -12,7 +12,7 @@ from typing import Any
 
 from sharemock import runtime
 from sharemock.providers.oracle import rules
-from sharemock.providers.oracle.types import ItemType, LinkEdit, LinkSettings, PublicLink
+from sharemock.providers.oracle.types import ItemType, LinkEdit, LinkSettings, PublicLink, Role
 
 JSON = dict[str, Any]
 Reply = tuple[JSON, int, dict[str, str]]
@@ -47,10 +47,11 @@ def _created_reply(link: PublicLink) -> Reply:
 
 
 def _settings(body: JSON) -> LinkSettings:
+    # `roleName` is `role` by another name; the contract refuses two that differ.
+    role: Role = body.get("role") or body.get("roleName") or "viewer"
     return LinkSettings(
         assigned_users=body["assignedUsers"],
-        # `roleName` is `role` by another name; the contract refuses two that differ.
-        role=body.get("role", body.get("roleName", "viewer")),
+        role=role,
         password=body.get("password"),
         expiration_time=body.get("expirationTime"),
     )
