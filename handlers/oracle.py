@@ -2,7 +2,8 @@
 
 Handlers speak JSON only: `sharemock.xml_bodies` turns XML requests into JSON before
 validation and JSON answers into XML for clients that ask for it. Every operation documents
-both media types, so a handler names the one it returns.
+both media types, so a handler names the one it returns. Every path is served as API
+version `1.1` and `1.2` (`{version}`, one contract on one state), so no handler reads `version`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from sharemock import runtime
 from sharemock.providers.oracle import rules
-from sharemock.providers.oracle.types import ItemType, LinkEdit, LinkSettings, PublicLink
+from sharemock.providers.oracle.types import ItemType, LinkEdit, LinkSettings, PublicLink, Role
 
 JSON = dict[str, Any]
 Reply = tuple[JSON, int, dict[str, str]]
@@ -40,10 +41,17 @@ def _link_reply(link: PublicLink) -> Reply:
     return {**_definition(link), "errorCode": SUCCESS}, 200, _AS_JSON
 
 
+def _created_reply(link: PublicLink) -> Reply:
+    """`PublicLinkCreateResponse`: `id` is the new link's ID, as clients read it after a create."""
+    return {**_definition(link), "id": link.id, "errorCode": SUCCESS}, 200, _AS_JSON
+
+
 def _settings(body: JSON) -> LinkSettings:
+    # `roleName` is `role` by another name; the contract refuses two that differ.
+    role: Role = body.get("role") or body.get("roleName") or "viewer"
     return LinkSettings(
         assigned_users=body["assignedUsers"],
-        role=body.get("role", "viewer"),
+        role=role,
         password=body.get("password"),
         expiration_time=body.get("expirationTime"),
     )
@@ -60,7 +68,7 @@ def _create(item_type: ItemType, item_id: str, body: JSON, user: str) -> Reply:
         _settings(body),
         current.now(),
     )
-    return _link_reply(link)
+    return _created_reply(link)
 
 
 def _list(item_type: ItemType, item_id: str, user: str) -> Reply:
@@ -78,27 +86,27 @@ def _list(item_type: ItemType, item_id: str, user: str) -> Reply:
     )
 
 
-def create_file_link(file_id: str, body: JSON, user: str) -> Reply:
+def create_file_link(version: str, file_id: str, body: JSON, user: str) -> Reply:
     return _create("file", file_id, body, user)
 
 
-def list_file_links(file_id: str, user: str) -> Reply:
+def list_file_links(version: str, file_id: str, user: str) -> Reply:
     return _list("file", file_id, user)
 
 
-def create_folder_link(folder_id: str, body: JSON, user: str) -> Reply:
+def create_folder_link(version: str, folder_id: str, body: JSON, user: str) -> Reply:
     return _create("folder", folder_id, body, user)
 
 
-def list_folder_links(folder_id: str, user: str) -> Reply:
+def list_folder_links(version: str, folder_id: str, user: str) -> Reply:
     return _list("folder", folder_id, user)
 
 
-def get_public_link(link_id: str, user: str) -> Reply:
+def get_public_link(version: str, link_id: str, user: str) -> Reply:
     return _link_reply(rules.get_link(runtime.current().database, user, link_id))
 
 
-def edit_public_link(link_id: str, body: JSON, user: str) -> Reply:
+def edit_public_link(version: str, link_id: str, body: JSON, user: str) -> Reply:
     current = runtime.current()
     edit = LinkEdit(
         assigned_users=body.get("assignedUsers"),
@@ -109,6 +117,6 @@ def edit_public_link(link_id: str, body: JSON, user: str) -> Reply:
     return _link_reply(rules.edit_link(current.database, user, link_id, edit, current.now()))
 
 
-def delete_public_link(link_id: str, user: str) -> Reply:
+def delete_public_link(version: str, link_id: str, user: str) -> Reply:
     rules.delete_link(runtime.current().database, user, link_id)
     return {"errorCode": SUCCESS, "linkID": link_id, "type": "publiclink"}, 200, _AS_JSON

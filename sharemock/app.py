@@ -105,9 +105,9 @@ def create_app(
             foldings=key_foldings,
             position=MiddlewarePosition.BEFORE_VALIDATION,
         )
-    if any(provider.xml_root is not None for provider in providers):
-        # Outside routing, security and both validations: they only ever see JSON bodies.
-        app.add_middleware(XmlBodies, mounts=mounts, position=MiddlewarePosition.BEFORE_ROUTING)
+    # Outside routing, security and both validations: they only ever see JSON bodies (XML, and
+    # text/plain where a contract declares it, are read as JSON there).
+    app.add_middleware(XmlBodies, mounts=mounts, position=MiddlewarePosition.BEFORE_ROUTING)
 
     edge = ErrorEdge(mounts)
     for exception_class in (ProblemException, HTTPException, Exception):

@@ -17,6 +17,10 @@ class UnroutedGuard:
     Connexion's router (Starlette) and Flask's disagree on some paths: Starlette's mount does
     not match a path segment holding a newline (`%0A`), Flask's rule does. Let through, such a
     request reaches the handler without its operation context, which is a 500.
+
+    A path parameter that is a fixed choice (an `enum`, such as Oracle's API `{version}`) is
+    routed whatever its value; a value outside the choice is a path the API does not have, so
+    it is a miss too, before security and validation (never a 401 or a 400).
     """
 
     def __init__(self, app: ASGIApp, mounts: Mounts) -> None:
@@ -24,9 +28,12 @@ class UnroutedGuard:
         self._mounts = mounts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self._mounts.owner(scope["path"]) is not None:
+        mounted = self._mounts.owner(scope["path"]) if scope["type"] == "http" else None
+        if mounted is not None:
             routing = scope.get("extensions", {}).get("connexion_routing", {})
-            if routing.get("operation_id") is None:
+            if routing.get("operation_id") is None or not mounted.spec.serves(
+                mounted.local_path(scope["path"])
+            ):
                 raise HTTPException(404)
         await self.app(scope, receive, send)
 

@@ -8,7 +8,8 @@ been well-typed, and which methods a path allows.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +48,17 @@ def _resolve(document: dict[str, Any], node: Any) -> Any:
     return node
 
 
-def _template_regex(template: str) -> re.Pattern[str]:
-    """A regex matching `template` with any non-empty segment for each parameter."""
+def _template_regex(
+    template: str, choices: Mapping[str, tuple[str, ...]] | None = None
+) -> re.Pattern[str]:
+    """A regex matching `template`: a choice parameter's values, else any non-empty segment."""
+    choices = choices or {}
     pieces = _PARAMETER.split(template)  # literal, name, literal, name, ...
     regex = "".join(
-        "([^/]+)" if index % 2 else re.escape(piece) for index, piece in enumerate(pieces)
+        ("(" + "|".join(map(re.escape, choices[piece])) + ")" if piece in choices else "([^/]+)")
+        if index % 2
+        else re.escape(piece)
+        for index, piece in enumerate(pieces)
     )
     return re.compile(regex)
 
@@ -64,6 +71,9 @@ class PathTemplate:
     pattern: re.Pattern[str]
     methods: tuple[str, ...]
     typed_parameters: dict[str, str]  # name -> OpenAPI type, for integer/number params
+    # name -> the values of a path parameter whose schema is an `enum` (an API version): a
+    # fixed choice of path segments, so another value is a path the API does not have.
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def arity(self) -> int:
@@ -91,6 +101,22 @@ class PathTemplate:
                 )
         return None
 
+    def choice_miss(self, path: str) -> FrameworkFailure | None:
+        """A route miss naming the choice parameter whose value `path` has no route for."""
+        if not self.choices:
+            return None
+        match = _template_regex(self.template).fullmatch(path)
+        if match is None:
+            return None
+        values = dict(zip(_PARAMETER.findall(self.template), match.groups(), strict=True))
+        for name, allowed in self.choices.items():
+            if values[name] not in allowed:
+                return FrameworkFailure(
+                    Failure.ROUTE_NOT_FOUND,
+                    f"no route for {name} {values[name]!r} (served: {', '.join(allowed)})",
+                )
+        return None
+
 
 class ProviderSpec:
     """A provider's OpenAPI document, loaded once."""
@@ -98,6 +124,7 @@ class ProviderSpec:
     def __init__(self, document: dict[str, Any]) -> None:
         self.document = document
         self.templates = tuple(self._templates())
+        self._with_choices = tuple(t for t in self.templates if t.choices)
         # Literal segments win over parameters, as in the router (`/a/b` before `/a/{x}`).
         self._literal_first = tuple(sorted(self.templates, key=lambda t: t.arity))
 
@@ -110,14 +137,31 @@ class ProviderSpec:
         for template, item in self.document.get("paths", {}).items():
             methods = tuple(m for m in HTTP_METHODS if m in item)
             typed: dict[str, str] = {}
+            choices: dict[str, tuple[str, ...]] = {}
             for operation in [item, *(item[m] for m in methods)]:
                 for raw in operation.get("parameters", []):
                     parameter = _resolve(self.document, raw)
                     schema = _resolve(self.document, parameter.get("schema", {}))
-                    if parameter.get("in") == "path" and schema.get("type") in _TYPE_PATTERNS:
+                    if parameter.get("in") != "path":
+                        continue
+                    if schema.get("type") in _TYPE_PATTERNS:
                         typed[parameter["name"]] = schema["type"]
-            templates.append(PathTemplate(template, _template_regex(template), methods, typed))
+                    if "enum" in schema:
+                        choices[parameter["name"]] = tuple(str(v) for v in schema["enum"])
+            pattern = _template_regex(template, choices)
+            templates.append(PathTemplate(template, pattern, methods, typed, choices))
         return templates
+
+    def serves(self, path: str) -> bool:
+        """Whether `path` (below the prefix) is one the API has, as far as choices tell.
+
+        The router matches any segment for a choice parameter (see `PathTemplate.choices`), so
+        a path it routed is missing only when no template admits it and one would but for a
+        choice's value.
+        """
+        if not self._with_choices or any(t.pattern.fullmatch(path) for t in self.templates):
+            return True
+        return not any(template.choice_miss(path) for template in self._with_choices)
 
     def concrete_path_refusal(self, path: str, method: str) -> FrameworkFailure | None:
         """405 when `path` is a concrete (parameterless) path of the document without `method`.
@@ -145,6 +189,10 @@ class ProviderSpec:
                 return operation
         return None
 
+    def request_media_types(self, operation: dict[str, Any]) -> tuple[str, ...]:
+        """The media types `operation` documents for its request body."""
+        return tuple(self.resolve(operation.get("requestBody", {})).get("content", {}))
+
     def request_schema(self, operation: dict[str, Any], media_type: str) -> Any:
         """The resolved body schema of `operation` for `media_type` (else its first one)."""
         content = self.resolve(operation.get("requestBody", {})).get("content", {})
@@ -163,6 +211,10 @@ class ProviderSpec:
         """Classify a request below this provider's prefix that reached no operation."""
         for template in self._literal_first:
             failure = template.misfit(path, method)
+            if failure is not None:
+                return failure
+        for template in self._literal_first:
+            failure = template.choice_miss(path)
             if failure is not None:
                 return failure
         return FrameworkFailure(Failure.ROUTE_NOT_FOUND, f"no operation at {path}")

@@ -10,6 +10,12 @@ Handlers, Connexion's request validation and its response validation only ever s
 It acts only below the prefix of a provider with an `xml_root`; error bodies are made XML by
 the edge (`negotiation.render_body`), which sits outside this middleware.
 
+One more wire format is read as JSON, for any provider: an operation whose contract declares
+`text/plain` for its request body reads a `text/plain` body, or one sent without a
+Content-Type, as JSON (Oracle's toolkit posts JSON that way). The request is re-labelled
+`application/json`, so Connexion's JSON validator parses and checks it (a malformed one is the
+provider's 400) and the handler receives the same dict as for JSON.
+
 XML carries text only, so the request conversion follows the operation's schema: an object
 becomes a dict of its child elements (a property's `xml.name` renames its element), an array is
 its repeated elements (or the children of one element when `xml.wrapped`), `allOf` members are
@@ -39,6 +45,7 @@ from sharemock.validation import BodyProblem
 # Requests bodies are small JSON-like documents; refuse anything absurd before parsing it.
 MAX_XML_BODY = 1 << 20
 MAX_DEPTH = 32
+TEXT = "text/plain"
 _NUMBER_TYPES = {"integer": int, "number": float}
 
 Resolve = Callable[[Any], Any]
@@ -58,9 +65,13 @@ class _SingleBodySchema(logging.Filter):
 _QUIET = _SingleBodySchema()
 
 
+def _media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
 def is_xml_media_type(content_type: str | None) -> bool:
     """`application/xml`, `text/xml` or any `+xml` type."""
-    media_type = (content_type or "").split(";")[0].strip().lower()
+    media_type = _media_type(content_type)
     return media_type in (XML, "text/xml") or media_type.endswith("+xml")
 
 
@@ -185,11 +196,16 @@ class XmlBodies:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         mounted = self._mounts.owner(scope["path"]) if scope["type"] == "http" else None
-        if mounted is None or mounted.provider.xml_root is None:
+        if mounted is None:
             await self.app(scope, receive, send)
             return
         operation = mounted.spec.operation_for(mounted.local_path(scope["path"]), scope["method"])
         headers = Headers(scope=scope)
+        if operation is not None and _reads_text_as_json(mounted, operation, headers):
+            scope = _relabelled_json(scope)
+        if mounted.provider.xml_root is None:
+            await self.app(scope, receive, send)
+            return
         if operation is not None and is_xml_media_type(headers.get("content-type")):
             body_schema = mounted.spec.request_schema(operation, XML)
             if body_schema is not None:
@@ -197,6 +213,19 @@ class XmlBodies:
         if wants_xml(headers.get("accept")):
             send = _XmlResponse(send, mounted, operation).send
         await self.app(scope, receive, send)
+
+
+def _reads_text_as_json(mounted: MountedProvider, operation: Any, headers: Headers) -> bool:
+    """A `text/plain` (or unlabelled) body, for an operation that declares `text/plain`."""
+    media_type = _media_type(headers.get("content-type"))
+    return media_type in ("", TEXT) and TEXT in mounted.spec.request_media_types(operation)
+
+
+def _relabelled_json(scope: Scope) -> Scope:
+    # The charset goes too: JSON is UTF-8 (RFC 8259), and Flask reads the handler's body so.
+    headers = MutableHeaders(scope={"type": "http", "headers": list(scope["headers"])})
+    headers["content-type"] = JSON
+    return {**scope, "headers": headers.raw}
 
 
 async def _as_json_request(

@@ -15,7 +15,7 @@ from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
 from sharemock.providers import PROVIDERS
-from sharemock.spec import HTTP_METHODS, load_document
+from sharemock.spec import HTTP_METHODS, ProviderSpec, load_document
 from tests.conftest import REPO
 
 SPEC_FILES = sorted((REPO / "openapi").glob("*.yaml"))
@@ -109,12 +109,19 @@ def _credential_headers(provider: Any) -> list[dict[str, str]]:
     ]
 
 
+def _filled(path: str, spec: ProviderSpec) -> str:
+    """`path` with `1` for each parameter, or the first value of a fixed choice (a version)."""
+    choices = next(t.choices for t in spec.templates if t.template == path)
+    return re.sub(r"\{([^}]+)\}", lambda m: choices.get(m[1], ("1",))[0], path)
+
+
 @pytest.mark.parametrize("provider", PROVIDERS, ids=lambda p: p.name)
 def test_every_protected_operation_refuses_missing_and_bad_credentials(
     client: TestClient, provider: Any
 ) -> None:
     """Connexion silently skips a security scheme it cannot resolve: prove none is skipped."""
     document = load_document(REPO / "openapi" / provider.spec_file)
+    spec = ProviderSpec(document)
     default_security = document.get("security", [])
     protected = 0
     for method, path, operation in _operations(document):
@@ -122,7 +129,7 @@ def test_every_protected_operation_refuses_missing_and_bad_credentials(
         if not security or {} in security:
             continue
         protected += 1
-        url = provider.prefix + re.sub(r"\{[^}]+\}", "1", path)
+        url = provider.prefix + _filled(path, spec)
         for headers in _credential_headers(provider):
             response = client.request(method.upper(), url, headers=headers)
             assert response.status_code == 401, (method, url, headers, response.text)

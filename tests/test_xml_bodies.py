@@ -38,6 +38,17 @@ DOCUMENT: dict[str, Any] = {
             "get": {"responses": {"200": {"content": {"application/xml": {"schema": {}}}}}},
         },
         "/things/special": {"put": {"responses": {}}},
+        "/notes/{id}": {
+            "post": {
+                "requestBody": {
+                    "content": {
+                        "application/json": {"schema": {"type": "object"}},
+                        "text/plain": {"schema": {"type": "object"}},
+                    }
+                },
+                "responses": {},
+            }
+        },
     },
     "components": {
         "schemas": {
@@ -317,6 +328,30 @@ def test_a_provider_without_xml_root_is_left_alone(echo: Echo) -> None:
         )
     )
     assert seen["body"] == content.decode()
+
+
+@pytest.mark.parametrize("xml_root", ["Fault", None])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Content-Type": "text/plain;charset=UTF-8"},  # what a fetch-style client sends
+        {"Content-Type": "Text/Plain"},
+        {},  # no Content-Type at all
+    ],
+)
+def test_text_where_the_contract_declares_it_reaches_the_app_as_json(
+    echo: Echo, headers: dict[str, str], xml_root: str | None
+) -> None:
+    content = b'{"name": "n"} not even checked here'
+    seen = _seen(_client(echo, xml_root).post("/toy/notes/1", headers=headers, content=content))
+    assert seen["headers"]["content-type"] == "application/json"
+    assert seen["body"] == content.decode()  # relabelled only: Connexion's validator reads it
+
+
+def test_text_where_the_contract_does_not_declare_it_is_left_for_the_415(echo: Echo) -> None:
+    headers = {"Content-Type": "text/plain"}
+    seen = _seen(_client(echo).put("/toy/things/1", headers=headers, content=b'{"name": "n"}'))
+    assert seen["headers"]["content-type"] == "text/plain"
 
 
 def test_a_json_answer_becomes_xml_named_by_the_response_schema(echo: Echo) -> None:

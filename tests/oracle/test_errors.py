@@ -119,7 +119,13 @@ def test_a_malformed_or_unsupported_body_is_400(
         {"assignedUsers": "@everybody", "linkName": ""},
         {"assignedUsers": "@everybody", "linkName": "x" * 256},
         {"assignedUsers": "@everybody", "linkName": "line\nbreak"},
-        {"assignedUsers": "@everybody", "roleName": "viewer"},  # Oracle's toolkit's typo
+        # `roleName` is `role` by another name (Oracle's toolkit sends it): same values,
+        # and two roles that disagree are refused.
+        {"assignedUsers": "@everybody", "roleName": "owner"},
+        {"assignedUsers": "@everybody", "roleName": "Viewer"},
+        {"assignedUsers": "@everybody", "roleName": None},
+        {"assignedUsers": "@everybody", "role": "viewer", "roleName": "downloader"},
+        {"assignedUsers": "@everybody", "role": "contributor", "roleName": "viewer"},
     ],
 )
 @pytest.mark.parametrize("path", [f"{API}/file/{AA_FILE}", f"{API}/folder/{AA_FOLDER}"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -48,6 +49,7 @@ def test_create_and_list_in_xml_match_json(
     assert created["linkName"] == CREATE["linkName"]
     assert created["assignedUsers"] == CREATE["assignedUsers"]
     assert created["expirationTime"] == CREATE["expirationTime"]
+    assert created.pop("id") == created["linkID"]  # only the create answer has `id`
     assert created == client.get(f"{API}/{created['linkID']}", headers=aa).json()
 
     list_schema = "FileLinksResponse" if kind == "file" else "FolderLinksResponse"
@@ -114,7 +116,7 @@ def test_the_answer_follows_accept(
     assert _as_json(response, "PublicLinkGetResponse")["linkID"] == LINK
 
 
-def test_the_contract_documents_both_media_types_everywhere(client: TestClient) -> None:
+def test_the_contract_documents_its_media_types_everywhere(client: TestClient) -> None:
     document = client.get("/oracle/openapi.json").json()
     for path, item in document["paths"].items():
         for method, operation in item.items():
@@ -124,7 +126,12 @@ def test_the_contract_documents_both_media_types_everywhere(client: TestClient) 
                 body = operation["requestBody"]
                 if "$ref" in body:
                     body = document["components"]["requestBodies"][body["$ref"].split("/")[-1]]
-                assert set(body["content"]) == {"application/json", "application/xml"}, path
+                # A body may come as text/plain too (read as JSON): Oracle's toolkit sends that.
+                assert set(body["content"]) == {
+                    "application/json",
+                    "application/xml",
+                    "text/plain",
+                }, path
             for status, response in operation["responses"].items():
                 if "$ref" in response:
                     response = document["components"]["responses"][response["$ref"].split("/")[-1]]
@@ -133,3 +140,84 @@ def test_the_contract_documents_both_media_types_everywhere(client: TestClient) 
                     method,
                     status,
                 )
+
+
+# --- text/plain: JSON as a fetch-style client labels it ------------------------------------
+
+PLAIN_LABELS = [
+    {"Content-Type": "text/plain;charset=UTF-8"},  # node's fetch, for a string body
+    {"Content-Type": "text/plain"},
+    {},  # no Content-Type at all
+]
+
+
+@pytest.mark.parametrize("label", PLAIN_LABELS)
+@pytest.mark.parametrize(("kind", "item"), [("file", AA_FILE), ("folder", AA_FOLDER)])
+def test_a_create_in_text_is_read_as_json(
+    client: TestClient, aa: dict[str, str], label: dict[str, str], kind: str, item: str
+) -> None:
+    content = json.dumps({"assignedUsers": "@everybody", "role": "downloader"}).encode()
+    response = client.post(f"{API}/{kind}/{item}", headers={**aa, **label}, content=content)
+    assert response.status_code == 200, response.headers.get("x-sharemock-detail")
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["role"] == "downloader"
+    assert response.json()["assignedUsers"] == "@everybody"
+
+
+@pytest.mark.parametrize("label", PLAIN_LABELS)
+def test_an_edit_in_text_is_read_as_json(
+    client: TestClient, aa: dict[str, str], label: dict[str, str]
+) -> None:
+    content = json.dumps({"role": "contributor"}).encode()
+    response = client.put(LINK_PATH, headers={**aa, **label}, content=content)
+    assert response.status_code == 200
+    assert client.get(LINK_PATH, headers=aa).json()["role"] == "contributor"
+
+
+def test_a_text_request_may_ask_for_xml(client: TestClient, aa: dict[str, str]) -> None:
+    response = client.post(
+        f"{API}/folder/{AA_FOLDER}",
+        headers={**aa, "Content-Type": "text/plain", "Accept": "application/xml"},
+        content=b'{"assignedUsers": "@everybody"}',
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/xml"
+
+
+BAD_TEXT_BODIES = [
+    b"",
+    b"not json",
+    b'{"assignedUsers": "@everybody"',  # cut short
+    b"<PublicLinkCreateBody><assignedUsers>@everybody</assignedUsers></PublicLinkCreateBody>",
+    b'"@everybody"',
+    b"[]",
+    b'{"assignedUsers": "@nobody"}',  # JSON, but not what the schema allows
+    b'{"role": "viewer"}',  # assignedUsers missing
+    '{"assignedUsers": "\u00e9"}'.encode("latin-1"),  # not UTF-8
+    b'{"assignedUsers": "\\ud800"}',  # a lone surrogate
+]
+
+
+@pytest.mark.parametrize("label", PLAIN_LABELS)
+@pytest.mark.parametrize("content", BAD_TEXT_BODIES)
+def test_a_bad_text_body_is_oracles_400_and_creates_nothing(
+    client: TestClient, aa: dict[str, str], label: dict[str, str], content: bytes
+) -> None:
+    path = f"{API}/folder/{AA_FOLDER}"
+    response = client.post(path, headers={**aa, **label}, content=content)
+    assert response.status_code == 400
+    assert response.json()["errorKey"] == "!csInvalidRequestParameters"
+    assert client.get(path, headers=aa).json()["count"] == "0"
+
+
+@pytest.mark.parametrize("content_type", ["text/html", "application/octet-stream", "text/csv"])
+def test_other_media_types_are_still_the_400(
+    client: TestClient, aa: dict[str, str], content_type: str
+) -> None:
+    response = client.post(
+        f"{API}/folder/{AA_FOLDER}",
+        headers={**aa, "Content-Type": content_type},
+        content=b'{"assignedUsers": "@everybody"}',
+    )
+    assert response.status_code == 400
+    assert response.json()["errorCode"] == "-1"

@@ -87,6 +87,7 @@ def test_create_get_edit_delete_on_a_file_and_a_folder(
         assert "expirationTime" not in link and "password" not in link
         link_id = link["linkID"]
         assert link_id.startswith("L") and len(link_id) == len(LINK)
+        assert link.pop("id") == link_id  # the create answer's `id` is the link's
 
         listed = client.get(f"{API}/{kind}/{item}", headers=aa).json()
         assert (listed["id"], listed["type"]) == (item, kind)

@@ -1,4 +1,4 @@
-"""Oracle Content Management: REST API for Documents 1.1, public links (JSON and XML)."""
+"""Oracle Content Management: REST API for Documents 1.1 and 1.2, public links (JSON and XML)."""
 
 from sharemock.provider import Provider
 from sharemock.providers.oracle import fixtures, store
