@@ -48,6 +48,9 @@ class Provider:
     # Where the real API's own paths already begin with the prefix (KooDrive's `/koodrive/ose/`),
     # that path is also answered as sent, as if the mock were the provider's host.
     real_path_root: str | None = None
+    # Brings tables an older sharemock created up to date (columns added since), keeping rows;
+    # run in a write transaction after `schema_sql`, on every start.
+    migrate: Callable[[sqlite3.Connection], None] | None = None
 
     def dev_headers(self, user: str, settings: Settings) -> dict[str, str]:
         """The request headers with which a fixture user authenticates."""

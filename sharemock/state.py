@@ -15,6 +15,9 @@ def open_database(settings: Settings, providers: Iterable[Provider]) -> Database
     providers = tuple(providers)
     for provider in providers:
         database.install(provider.schema_sql)
+        if provider.migrate is not None:
+            with database.transaction() as conn:
+                provider.migrate(conn)
     for provider in providers:
         if settings.reset or not database.is_seeded(provider.name):
             reset_provider(database, provider)

@@ -18,6 +18,7 @@ PROVIDER = Provider(
     dev_credential=dev_key,
     credential_header="X-Filerobot-Key",
     credential_prefix="",
+    migrate=store.migrate,
 )
 
 __all__ = ["PROVIDER"]
