@@ -86,14 +86,18 @@ def _optional_values(body: JSON) -> dict[str, Any]:
     return values
 
 
-def _public_file(identifier: str) -> JSON:
+def _public_file(box: Sharebox, identifier: str) -> JSON:
     # No asset store: a file is its identifier; the widget keys files by `name`.
-    return {
+    entry: JSON = {
         "uuid": identifier,
         "name": identifier,
         "type": "application/octet-stream",
         "size": {"bytes": 0},
     }
+    if rules.allows_download(box):  # the widget offers a download only for a file with a url
+        cdn = rules.cdn_url(box, identifier)
+        entry["url"] = {"cdn": cdn, "download": f"{cdn}?download=1"}
+    return entry
 
 
 def _public_folder(identifier: str) -> JSON:
@@ -116,7 +120,7 @@ def _public_json(box: Sharebox) -> JSON:
             if item.type == "folder_uuid":
                 folders.setdefault(identifier, _public_folder(identifier))
             else:
-                files.setdefault(identifier, _public_file(identifier))
+                files.setdefault(identifier, _public_file(box, identifier))
     return {
         "share": {
             "title": settings.title,

@@ -241,7 +241,8 @@ def test_public_view_of_a_widget_sharebox(client: TestClient, demo: dict[str, st
     _error(_public(client, puid), 401, "This share is protected by a password")
     _error(_public(client, puid, "?password=wrong"), 401, "Wrong password")
     body = _widget_success(_public(client, puid, "?password=s3cret"))
-    # sharebox.slice.js keys files by `name` (so names are unique) and reads them as listed.
+    # sharebox.slice.js keys files by `name` (so names are unique) and reads them as listed;
+    # READ: no `url`, so the widget offers no download.
     assert [file["name"] for file in body["files"]] == [FILE_A, FILE_B]
     assert body["files"][0] == {
         "uuid": FILE_A,
@@ -277,6 +278,12 @@ def test_public_view_of_folders(client: TestClient, demo: dict[str, str]) -> Non
 def test_public_view_of_the_seed_sharebox(client: TestClient) -> None:
     body = _widget_success(_public(client, SEED_PUID))
     assert [file["uuid"] for file in body["files"]] == [FILE_A, FILE_B]
+    # READ+DOWNLOAD: every file has a url, which is what makes the widget offer downloads.
+    assert body["share"]["permissions"] == "READ+DOWNLOAD"
+    assert body["files"][0]["url"] == {
+        "cdn": f"https://demo.filerobot.com/{FILE_A}",
+        "download": f"https://demo.filerobot.com/{FILE_A}?download=1",
+    }
     assert body["share"]["title"] == "My share link"
     assert "auth" not in body["share"]
 

@@ -30,7 +30,12 @@ from sharemock.providers.filerobot.errors import (
     WRONG_PASSWORD,
     share_not_found,
 )
-from sharemock.providers.filerobot.types import Sharebox, ShareChanges, ShareSettings
+from sharemock.providers.filerobot.types import (
+    READ_AND_DOWNLOAD,
+    Sharebox,
+    ShareChanges,
+    ShareSettings,
+)
 
 SHARE_HOST = "https://share.filerobot.com"
 PUID_LENGTH = 26
@@ -92,6 +97,15 @@ def _in_utc(settings: ShareSettings) -> ShareSettings:
 def _moment(instant: str) -> datetime:
     """A stored RFC 3339 instant as an aware datetime."""
     return datetime.fromisoformat(instant.upper())
+
+
+def allows_download(box: Sharebox) -> bool:
+    return box.settings.permissions == READ_AND_DOWNLOAD
+
+
+def cdn_url(box: Sharebox, identifier: str) -> str:
+    """Where a shared file would be on the project's CDN (the mock serves no bytes)."""
+    return f"https://{box.project}.filerobot.com/{identifier}"
 
 
 def canonical_uuid(value: str) -> str:
