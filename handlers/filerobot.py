@@ -92,7 +92,7 @@ def _public_file(box: Sharebox, identifier: str) -> JSON:
         "uuid": identifier,
         "name": identifier,
         "type": "application/octet-stream",
-        "size": {"bytes": 0},
+        "size": {"bytes": 0, "pretty": "0 B"},
     }
     if rules.allows_download(box):  # the widget offers a download only for a file with a url
         cdn = rules.cdn_url(box, identifier)

@@ -7,8 +7,8 @@
 // The page only fills in the dialog's state, as a user would, and reports what came back.
 import { Filerobot, Plugin } from "@filerobot/core";
 // The explorer's entry first, so its modules initialise in the order the real widget has
-// (some of its slices import each other in a cycle).
-import "@filerobot/explorer";
+// (some of its slices import each other in a cycle); its plugin renders the sharebox page.
+import Explorer from "@filerobot/explorer";
 import { selectIsUserPermittedToShare, selectUser } from "@filerobot/core/lib/slices/user.slice";
 import { PLUGINS_IDS } from "@filerobot/utils/lib/constants";
 import { createSharedAssets } from "@filerobot/explorer/lib/components/SharePanel/SharePanel.thunks";
@@ -109,4 +109,36 @@ window.sharemockFilerobot = async function run({ api, container, sassKey, folder
     withPassword: await openSharebox(filerobot, puid, password),
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   };
+};
+
+// The explorer itself, rendered in sharebox mode: the public page a visitor sees. Each call
+// renders a new widget into a fresh element of `target`.
+let views = 0;
+window.sharemockFilerobotView = function view({ api, shareApi, container, puid, password, target }) {
+  views += 1;
+  const mount = document.createElement("div");
+  mount.id = `sharebox-view-${views}`;
+  mount.style.height = "100%";
+  document.querySelector(target).replaceChildren(mount);
+  const filerobot = new Filerobot({
+    id: mount.id,
+    container,
+    apiEndpoint: api,
+    shareApiEndpoint: shareApi,
+    sassKeyRenewerEnabled: false,
+  });
+  return new Promise((resolve) => {
+    for (const outcome of ["loaded", "requires-password", "wrong-password", "loading-error"]) {
+      filerobot.on(`sharebox-${outcome}`, () => resolve(outcome));
+    }
+    filerobot.use(Explorer, {
+      target: `#${mount.id}`,
+      inline: true,
+      shareboxPUID: puid,
+      shareboxPassword: password,
+      view: "SHAREBOX",
+      defaultView: "SHAREBOX",
+      views: ["SHAREBOX"],
+    });
+  });
 };

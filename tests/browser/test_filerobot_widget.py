@@ -1,12 +1,14 @@
-"""Filerobot's own widget in headless Chromium creates a sharebox on a real sharemock server.
+"""Filerobot's own widget in headless Chromium, against a real sharemock server.
 
 The page (another origin than the mock, so CORS is real) bundles @filerobot/core and
 @filerobot/explorer 3.114.5 as npm ships them (`filerobot-widget.js`, built by esbuild into a
-temporary directory). The widget's code sends every request: its key-info call, the
-share-folder dialog's body to POST …/v5/shares, and the sharebox view. The test then reads the
-sharebox back through the API. Needs Debian's chromium, `npm ci` in tests/browser and the
-playwright package (`tests/browser/setup.sh`, run by `make test`, installs the first two);
-without them the test skips, saying what is missing.
+temporary directory). The widget's code sends every request. The first test creates a sharebox
+through the widget's share code (its key-info call, the share-folder dialog's body to
+POST …/v5/shares, the sharebox view without, with a wrong and with the right password) and reads
+it back through the API; the second renders the explorer's own sharebox page for a visitor.
+Needs Debian's chromium, `npm ci` in tests/browser and the playwright package
+(`tests/browser/setup.sh`, run by `make test`, installs the first two); without them the tests
+skip, saying what is missing.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -56,11 +58,18 @@ ABSENT = (
     "@filerobot/xhr-upload",
 )
 FOLDER = "0b5f2b0e-7b5a-5d35-9c51-3f7d1c2e0000"
+FILE = "59aac4eb-ccf1-56b3-a4d6-634e77750000"
 PASSWORD = "open sesame"
 ZONE = "Europe/Berlin"
 DEMO_KEY = {"X-Filerobot-Key": "demo-key"}
 
+LOOPBACK_ONLY = r"^https?://(?!(127\.0\.0\.1|localhost)[:/])"
+
 pytestmark = pytest.mark.browser
+
+
+def _port(base: str) -> int:
+    return int(base.rsplit(":", 1)[1])
 
 
 def _missing() -> str | None:
@@ -77,14 +86,13 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture
-def page_site(tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def page_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The widget's bundle and a blank page, served on their own loopback origin."""
     reason = _missing()
     if reason:
         pytest.skip(reason)
-    site = tmp_path / "site"
-    site.mkdir()
+    site = tmp_path_factory.mktemp("site")
     aliases = [f"--alias:{name}=./absent-module.cjs" for name in ABSENT]
     subprocess.run(
         [
@@ -107,6 +115,8 @@ def page_site(tmp_path: Path) -> Iterator[str]:
     )
     (site / "index.html").write_text(
         '<!doctype html><meta charset="utf-8"><title>widget</title>'
+        '<link rel="stylesheet" href="widget.css">'
+        '<div id="app" style="width: 1000px; height: 700px"></div>'
         '<script src="widget.js"></script>'
     )
     handler = partial(_QuietHandler, directory=str(site))
@@ -130,11 +140,10 @@ def mock_server(tmp_path: Path) -> Iterator[str]:
     yield from serve(tmp_path)
 
 
-def _in_chromium(page_url: str, api: str, user_data_dir: Path) -> tuple[Any, list[Any]]:
-    """Run the page's widget script; its report and the requests it sent to the mock."""
+def _in_chromium(page_url: str, user_data_dir: Path, drive: Callable[[Any], Any]) -> Any:
+    """`drive(page)` on the widget's page in headless Chromium; what it returns."""
     from playwright import sync_api  # present: _missing() checked
 
-    sent: list[Any] = []
     problems: list[str] = []
     with sync_api.sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
@@ -143,50 +152,60 @@ def _in_chromium(page_url: str, api: str, user_data_dir: Path) -> tuple[Any, lis
             headless=True,
             args=CHROMIUM_FLAGS,
             timezone_id=ZONE,
+            viewport={"width": 1100, "height": 800},
         )
         try:
-            # Hermetic: only loopback (the widget also asks Scaleflex's hosts for translations).
-            context.route(
-                re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort()
-            )
+            # Hermetic: loopback only (the widget also asks Scaleflex's hosts for translations,
+            # and the page shows thumbnails from the CDN addresses of the public view).
+            context.route(re.compile(LOOPBACK_ONLY), lambda route: route.abort())
             page = context.new_page()
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on(
-                "request",
-                lambda req: sent.append(req) if req.url.startswith(api) else None,
-            )
             page.goto(page_url)
-            report = page.evaluate(
-                "config => window.sharemockFilerobot(config)",
-                {
-                    "api": f"{api}/filerobot",
-                    "container": "demo",
-                    "sassKey": "demo-key",
-                    "folderUuid": FOLDER,
-                    "password": PASSWORD,
-                },
-            )
-            calls = [
-                {
-                    "method": req.method,
-                    "url": req.url,
-                    "headers": req.headers,
-                    "body": req.post_data,
-                    "status": req.response().status if req.response() else None,
-                }
-                for req in sent
-            ]
+            result = drive(page)
         finally:
             context.close()
     assert not problems, problems
-    return report, calls
+    return result
+
+
+def _calls_to(page: Any, port: int) -> list[Any]:
+    """Record the requests the page sends to the mock (on either loopback name)."""
+    sent: list[Any] = []
+    page.on("request", lambda req: sent.append(req) if f":{port}/" in req.url else None)
+    return sent
+
+
+def _described(requests: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "method": req.method,
+            "url": req.url,
+            "headers": req.headers,
+            "body": req.post_data,
+            "status": req.response().status if req.response() else None,
+        }
+        for req in requests
+    ]
 
 
 def test_widget_creates_and_opens_a_sharebox(
     page_site: str, mock_server: str, tmp_path: Path
 ) -> None:
-    report, calls = _in_chromium(page_site, mock_server, tmp_path / "profile")
     api = f"{mock_server}/filerobot"
+
+    def drive(page: Any) -> tuple[Any, list[dict[str, Any]]]:
+        sent = _calls_to(page, _port(mock_server))
+        config = {
+            "api": api,
+            "container": "demo",
+            "sassKey": "demo-key",
+            "folderUuid": FOLDER,
+            "password": PASSWORD,
+        }
+        report = page.evaluate("config => window.sharemockFilerobot(config)", config)
+        return report, _described(sent)
+
+    report, calls = _in_chromium(page_site, tmp_path / "profile", drive)
 
     # 1. Its first call, without the key header, makes it a signed-in user allowed to share.
     key_info = calls[0]
@@ -239,3 +258,51 @@ def test_widget_creates_and_opens_a_sharebox(
     status, _, body = request(f"{api}/demo/v4/share/{puid}?password=open%20sesame")
     assert status == 200
     assert json.loads(body)["share"]["permissions"] == "READ"
+
+
+def test_explorer_shows_a_sharebox_page(page_site: str, mock_server: str, tmp_path: Path) -> None:
+    """The explorer's own UI in sharebox mode, as a visitor's page renders it."""
+    body = {
+        "title": "Visitor's view",
+        "items": [
+            {"type": "file_uuid", "identifiers": [FILE]},
+            {"type": "folder_uuid", "identifiers": [FOLDER]},
+        ],
+        "auth": {"pass": PASSWORD},
+    }
+    status, _, created = request(
+        f"{mock_server}/filerobot/demo/v5/shares",
+        "POST",
+        json.dumps(body),
+        **DEMO_KEY,
+        **{"Content-Type": "application/json"},
+    )
+    assert status == 200, created
+    puid = json.loads(created)["share"]["puid"]
+    # Another spelling of the host for the share API: the widget then does not take the
+    # public view for a keyed API call (and shows no "header missing" notice).
+    share_api = f"http://localhost:{_port(mock_server)}/filerobot"
+
+    def drive(page: Any) -> tuple[list[str], str]:
+        outcomes = []
+        for password in ("wrong", PASSWORD):
+            config = {
+                "api": f"{mock_server}/filerobot",
+                "shareApi": share_api,
+                "container": "demo",
+                "puid": puid,
+                "password": password,
+                "target": "#app",
+            }
+            outcomes.append(
+                page.evaluate("config => window.sharemockFilerobotView(config)", config)
+            )
+        page.get_by_text(FILE).first.wait_for(timeout=10000)
+        return outcomes, page.inner_text("#app")
+
+    outcomes, text = _in_chromium(page_site, tmp_path / "profile", drive)
+    assert outcomes == ["wrong-password", "loaded"]
+    assert "Assets (1)" in text
+    assert FILE in text and FOLDER in text
+    assert "0 B" in text
+    assert "header is missing" not in text

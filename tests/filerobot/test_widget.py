@@ -248,7 +248,7 @@ def test_public_view_of_a_widget_sharebox(client: TestClient, demo: dict[str, st
         "uuid": FILE_A,
         "name": FILE_A,
         "type": "application/octet-stream",
-        "size": {"bytes": 0},
+        "size": {"bytes": 0, "pretty": "0 B"},  # FileInfo shows `pretty`
     }
     assert body["folders"] == []
     assert body["share"] == {
