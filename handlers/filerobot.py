@@ -113,14 +113,7 @@ def _public_folder(identifier: str) -> JSON:
 def _public_json(box: Sharebox) -> JSON:
     """The public view: what the sharebox shows (never its password) and its items."""
     settings = box.settings
-    files: dict[str, JSON] = {}
-    folders: dict[str, JSON] = {}
-    for item in settings.items:
-        for identifier in item.identifiers:  # once each, in order
-            if item.type == "folder_uuid":
-                folders.setdefault(identifier, _public_folder(identifier))
-            else:
-                files.setdefault(identifier, _public_file(box, identifier))
+    files, folders = rules.public_items(box)
     return {
         "share": {
             "title": settings.title,
@@ -132,8 +125,8 @@ def _public_json(box: Sharebox) -> JSON:
             "starts_tz": settings.starts_tz,
             "expires_tz": settings.expires_tz,
         },
-        "files": list(files.values()),
-        "folders": list(folders.values()),
+        "files": [_public_file(box, identifier) for identifier in files],
+        "folders": [_public_folder(identifier) for identifier in folders],
     }
 
 

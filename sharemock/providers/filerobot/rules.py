@@ -99,6 +99,17 @@ def _moment(instant: str) -> datetime:
     return datetime.fromisoformat(instant.upper())
 
 
+def public_items(box: Sharebox) -> tuple[list[str], list[str]]:
+    """The files and the folders the public view lists: each identifier once, in order (the
+    widget keys entries by name, which is the identifier)."""
+    files: dict[str, None] = {}
+    folders: dict[str, None] = {}
+    for item in box.settings.items:
+        chosen = folders if item.type == "folder_uuid" else files
+        chosen.update(dict.fromkeys(item.identifiers))
+    return list(files), list(folders)
+
+
 def allows_download(box: Sharebox) -> bool:
     return box.settings.permissions == READ_AND_DOWNLOAD
 
