@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DB ?= .sharemock/state.db
 
-.PHONY: install serve test test-deep contract lint format check reset clean
+.PHONY: install browser-deps serve test test-deep contract lint format check reset clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,10 @@ install: $(STAMP) ## create .venv and install sharemock with its dev tools
 serve: $(STAMP) ## run the mock on http://$(HOST):$(PORT)/
 	$(BIN)/sharemock serve --host $(HOST) --port $(PORT) --db $(DB)
 
-test: $(STAMP) ## run the whole test suite
+browser-deps: ## Chromium and tests/browser's npm packages for the browser tests (never fails)
+	@bash tests/browser/setup.sh
+
+test: $(STAMP) browser-deps ## run the whole test suite
 	$(BIN)/python -m pytest
 
 test-deep: $(STAMP) ## the suite with many more Schemathesis examples per operation

@@ -38,15 +38,18 @@ _OPTIONAL_FIELDS = (
     "auth",
     "show_starts_at",
     "show_expires_at",
+    "permissions",
 )
+# A null zone (the widget's "no date") leaves the stored or default zone in place.
+_ZONES = ("starts_tz", "expires_tz")
 
 
-def _envelope(started: float, **payload: Any) -> JSON:
+def _envelope(started: float, *, version: int = 5, **payload: Any) -> JSON:
     """`status`, the payload, then `info` and `api_version`, in Filerobot's order."""
     return {
         "status": "success",
         **payload,
-        "info": {"duration": time.perf_counter() - started, "api_version": 5},
+        "info": {"duration": time.perf_counter() - started, "api_version": version},
         "api_version": dict(API_VERSION),
     }
 
@@ -75,9 +78,75 @@ def _items(raw: list[JSON]) -> tuple[Item, ...]:
 def _optional_values(body: JSON) -> dict[str, Any]:
     """The optional settings present in `body`, converted to ShareSettings values."""
     values = {key: body[key] for key in _OPTIONAL_FIELDS if key in body}
+    for zone in _ZONES:
+        if values.get(zone, "") is None:
+            del values[zone]
     if "auth" in values:
-        values["auth"] = tuple(Credential.from_json(entry) for entry in values["auth"])
+        values["auth"] = Credential.entries_from_json(values["auth"])
     return values
+
+
+def _public_file(box: Sharebox, identifier: str) -> JSON:
+    # No asset store: a file is its identifier; the widget keys files by `name`.
+    entry: JSON = {
+        "uuid": identifier,
+        "name": identifier,
+        "type": "application/octet-stream",
+        "size": {"bytes": 0, "pretty": "0 B"},
+    }
+    if rules.allows_download(box):  # the widget offers a download only for a file with a url
+        cdn = rules.cdn_url(box, identifier)
+        entry["url"] = {"cdn": cdn, "download": f"{cdn}?download=1"}
+    return entry
+
+
+def _public_folder(identifier: str) -> JSON:
+    return {
+        "uuid": identifier,
+        "name": identifier,
+        "path": f"/{identifier}",
+        "files": [],
+        "folders": [],
+    }
+
+
+def _public_json(box: Sharebox) -> JSON:
+    """The public view: what the sharebox shows (never its password) and its items."""
+    settings = box.settings
+    files, folders = rules.public_items(box)
+    return {
+        "share": {
+            "title": settings.title,
+            "description": settings.description,
+            "puid": box.puid,
+            "permissions": settings.permissions,
+            "starts_at": settings.starts_at,
+            "expires_at": settings.expires_at,
+            "starts_tz": settings.starts_tz,
+            "expires_tz": settings.expires_tz,
+        },
+        "files": [_public_file(box, identifier) for identifier in files],
+        "folders": [_public_folder(identifier) for identifier in folders],
+    }
+
+
+def get_key_info(token: str, key: str) -> tuple[JSON, int]:
+    started = time.perf_counter()
+    permissions = rules.key_permissions(runtime.current().database, token, key)
+    return _envelope(
+        started,
+        version=4,
+        is_validate=True,
+        is_user_info_included=True,
+        permissions=list(permissions),
+    ), 200
+
+
+def get_public_share(token: str, puid: str, password: str | None = None) -> tuple[JSON, int]:
+    started = time.perf_counter()
+    current = runtime.current()
+    box = rules.public_share(current.database, token, puid, password, current.now())
+    return _envelope(started, version=4, **_public_json(box)), 200
 
 
 def list_shares(token: str, user: str) -> tuple[JSON, int]:
@@ -90,7 +159,7 @@ def create_share(token: str, body: JSON, user: str) -> tuple[JSON, int]:
     started = time.perf_counter()
     current = runtime.current()
     settings = ShareSettings(items=_items(body["items"]), **_optional_values(body))
-    box = rules.create_share(current.database, user, settings, current.now())
+    box = rules.create_share(current.database, user, settings, current.now(), body.get("token"))
     return _envelope(
         started, msg="Your share was created successfully", share=_share_json(box)
     ), 200

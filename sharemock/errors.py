@@ -99,12 +99,13 @@ class FailureAnswers:
     """`ErrorShape.from_failure` as a table: one `Answer` per `Failure` kind.
 
     A provider subclasses it, fills `answers` (every kind, checked when the class is made),
-    optionally `path_parameters` (a bad path parameter answered by its name, as DefDrive's
-    `Invalid file ID`), and adds its `body`.
+    optionally `path_parameters` and `query_parameters` (a bad parameter answered by its
+    name, as DefDrive's `Invalid file ID`), and adds its `body`.
     """
 
     answers: ClassVar[Mapping[Failure, Answer]]
     path_parameters: ClassVar[Mapping[str, Answer]] = {}
+    query_parameters: ClassVar[Mapping[str, Answer]] = {}
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -114,8 +115,11 @@ class FailureAnswers:
             raise TypeError(f"{cls.__name__} does not answer {names}")
 
     def from_failure(self, failure: FrameworkFailure) -> ApiError:
-        if failure.kind is Failure.INVALID_PATH_PARAMETER:
-            by_name = self.path_parameters.get(failure.parameter or "")
-            if by_name is not None:
-                return by_name.error()
+        named = {
+            Failure.INVALID_PATH_PARAMETER: self.path_parameters,
+            Failure.INVALID_QUERY_PARAMETER: self.query_parameters,
+        }.get(failure.kind, {})
+        by_name = named.get(failure.parameter or "")
+        if by_name is not None:
+            return by_name.error()
         return self.answers[failure.kind].error()

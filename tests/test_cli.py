@@ -3,94 +3,29 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import jwt
 import pytest
 
 from sharemock.cli import main
 from sharemock.config import DEFAULT_JWT_SECRET
-from tests.conftest import REPO
 from tests.defdrive.test_seed_replay import SEED_000_BODY
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _request(url: str, method: str = "GET", body: str | None = None, **headers: str) -> Any:
-    data = body.encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+from tests.serving import request, serve
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """`sharemock serve` in a subprocess on a free loopback port; stopped afterwards."""
-    yield from _serve(tmp_path)
+    yield from serve(tmp_path)
 
 
 @pytest.fixture
 def two_workers(tmp_path: Path) -> Iterator[str]:
     """`sharemock serve --workers 2`: two processes sharing one database."""
-    yield from _serve(tmp_path, "--workers", "2")
-
-
-def _serve(tmp_path: Path, *extra: str) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "SHAREMOCK_JWT_SECRET": DEFAULT_JWT_SECRET}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sharemock",
-            "serve",
-            "--port",
-            str(port),
-            "--db",
-            str(tmp_path / "state.db"),
-            "--log-level",
-            "warning",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _request(base + "/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"server did not start:\n{output}")
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+    yield from serve(tmp_path, "--workers", "2")
 
 
 def test_token_prints_a_valid_jwt(capsys: pytest.CaptureFixture[str]) -> None:
@@ -106,7 +41,7 @@ def test_token_for_unknown_user_fails(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_serve_answers_seed_000_over_http(server: str) -> None:
-    status, _, body = _request(
+    status, _, body = request(
         server + "/defdrive/api/login",
         "POST",
         json.dumps({"username": "johndoe", "password": "password123"}),
@@ -115,7 +50,7 @@ def test_serve_answers_seed_000_over_http(server: str) -> None:
     assert status == 200
     token = json.loads(body)["token"]
 
-    status, headers, body = _request(
+    status, headers, body = request(
         server + "/defdrive/api/access/456",
         "PUT",
         SEED_000_BODY,
@@ -129,29 +64,29 @@ def test_serve_answers_seed_000_over_http(server: str) -> None:
 def test_serve_answers_the_deployed_dialect_over_http_on_one_state(server: str) -> None:
     login = json.dumps({"username": "johndoe", "password": "password123"})
     as_json = {"Content-Type": "application/json"}
-    status, _, body = _request(server + "/defdrive-deployed/api/login", "POST", login, **as_json)
+    status, _, body = request(server + "/defdrive-deployed/api/login", "POST", login, **as_json)
     assert status == 200
     bearer = {"Authorization": f"Bearer {json.loads(body)['token']}", **as_json}
 
     edit = json.dumps({"name": "Over HTTP", "public": True, "oneTimeUse": True})
-    status, _, body = _request(
+    status, _, body = request(
         server + "/defdrive-deployed/api/accesses/456/access", "PUT", edit, **bearer
     )
     assert status == 200, body
     assert json.loads(body)["access"]["OneTimeUse"] is True
 
-    status, _, body = _request(server + "/defdrive/api/accesses/456", **bearer)
+    status, _, body = request(server + "/defdrive/api/accesses/456", **bearer)
     assert (status, json.loads(body)["access"]["name"]) == (200, "Over HTTP")
 
 
 def test_serve_publishes_docs_and_index(server: str) -> None:
-    status, _, index = _request(server + "/")
+    status, _, index = request(server + "/")
     assert status == 200
     assert b'href="/defdrive/ui/"' in index
     assert b'href="/defdrive-deployed/ui/"' in index
-    status, _, ui = _request(server + "/defdrive/ui/")
+    status, _, ui = request(server + "/defdrive/ui/")
     assert status == 200 and b"swagger" in ui.lower()
-    status, _, spec = _request(server + "/defdrive/openapi.json")
+    status, _, spec = request(server + "/defdrive/openapi.json")
     assert status == 200
     assert json.loads(spec)["paths"]["/api/access/{accessID}"]["put"]["operationId"] == (
         "updateAccess"
@@ -181,13 +116,13 @@ def test_reset_restores_fixtures(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_workers_share_state(two_workers: str) -> None:
     token = main_token()
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    status, _, _ = _request(
+    status, _, _ = request(
         two_workers + "/defdrive/api/access/456", "PUT", json.dumps({"name": "Shared"}), **headers
     )
     assert status == 200
     # Fresh connections land on either worker; every one must see the write.
     names = {
-        json.loads(_request(two_workers + "/defdrive/api/accesses/456", **headers)[2])["access"][
+        json.loads(request(two_workers + "/defdrive/api/accesses/456", **headers)[2])["access"][
             "name"
         ]
         for _ in range(20)

@@ -1,10 +1,11 @@
 """Schemathesis against the Filerobot contract: every default check, authenticated as `demo`.
 
-Two rules of the API tie one part of a request to another, which JSON Schema cannot say:
-the key only opens the project its path names, and an update's body `uuid` must be its path's
-`sharebox_uuid`. `conform` makes generated requests follow them (replacing a well-formed value
-by another well-formed one, so a case stays as valid or invalid as it was generated); the
-refusals when they are broken are tested in test_auth.py and test_errors.py.
+Three rules of the API tie one part of a request to another, which JSON Schema cannot say:
+the key only opens the project its path names, an update's body `uuid` must be its path's
+`sharebox_uuid`, and a create body's `token` must be its path's `{token}`. `conform` makes
+generated requests follow them (replacing a well-formed value by another well-formed one, so a
+case stays as valid or invalid as it was generated); the refusals when they are broken are
+tested in test_auth.py, test_errors.py and test_widget.py.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ def conform(case: Any) -> None:
     if _well_formed(_TOKEN, path.get("token")):
         path["token"] = "demo"
     body = case.body
+    # A create body's `token` (the widget sends it) must be the path's project too.
+    if isinstance(body, dict) and _well_formed(_TOKEN, body.get("token")):
+        body["token"] = "demo"
     uuid = path.get("sharebox_uuid")
     if (
         isinstance(body, dict)

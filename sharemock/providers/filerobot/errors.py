@@ -18,6 +18,14 @@ INVALID_BODY = "Invalid request body"
 INVALID_UUID = "Invalid sharebox uuid"
 INVALID_TOKEN = "Invalid project token"
 UUID_MISMATCH = "The uuid in the request body does not match the sharebox uuid in the path"
+TOKEN_MISMATCH = "The token in the request body does not match the project token in the path"
+MALFORMED_KEY_PARAMETER = "Missing or malformed key parameter"
+UNKNOWN_KEY = "Invalid key"
+SHARE_NOT_FOUND = "Share not found"
+PASSWORD_REQUIRED = "This share is protected by a password"
+WRONG_PASSWORD = "Wrong password"
+NOT_ACTIVE_YET = "This share is not active yet"
+EXPIRED = "This share has expired"
 ROUTE_NOT_FOUND = "Route not found"
 METHOD_NOT_ALLOWED = "Method not allowed"
 INTERNAL = "Internal server error"
@@ -51,6 +59,11 @@ class FilerobotErrors(FailureAnswers):
     path_parameters: ClassVar[Mapping[str, Answer]] = {
         "sharebox_uuid": Answer(400, INVALID_UUID),
         "token": Answer(400, INVALID_TOKEN),
+        # No sharebox has a public id of another form.
+        "puid": Answer(404, SHARE_NOT_FOUND),
+    }
+    query_parameters: ClassVar[Mapping[str, Answer]] = {
+        "key": Answer(400, MALFORMED_KEY_PARAMETER),
     }
 
     def body(self, error: ApiError) -> dict[str, Any]:

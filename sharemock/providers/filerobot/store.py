@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS filerobot_shareboxes (
     show_starts_at INTEGER NOT NULL,
     show_expires_at INTEGER NOT NULL,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    permissions TEXT NOT NULL DEFAULT 'READ+DOWNLOAD'
 );
 CREATE INDEX IF NOT EXISTS filerobot_shareboxes_project ON filerobot_shareboxes(project);
 """
@@ -55,6 +56,7 @@ def _sharebox(row: sqlite3.Row) -> Sharebox:
         auth=tuple(Credential.from_json(data) for data in json.loads(row["auth"])),
         show_starts_at=bool(row["show_starts_at"]),
         show_expires_at=bool(row["show_expires_at"]),
+        permissions=row["permissions"],
     )
     return Sharebox(
         uuid=row["uuid"],
@@ -79,6 +81,7 @@ def _settings_columns(settings: ShareSettings) -> tuple[object, ...]:
         json.dumps([entry.to_json() for entry in settings.auth]),
         int(settings.show_starts_at),
         int(settings.show_expires_at),
+        settings.permissions,
     )
 
 
@@ -108,8 +111,8 @@ def insert_sharebox(
     conn.execute(
         "INSERT INTO filerobot_shareboxes (uuid, project, puid, share_base, title, description,"
         " items, starts_at, expires_at, starts_tz, expires_tz, auth, show_starts_at,"
-        " show_expires_at, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " show_expires_at, permissions, created_at, updated_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (uuid, project, puid, share_base, *_settings_columns(settings), now, now),
     )
 
@@ -122,6 +125,13 @@ def uuid_exists(conn: sqlite3.Connection, uuid: str) -> bool:
 def puid_exists(conn: sqlite3.Connection, puid: str) -> bool:
     row = conn.execute("SELECT 1 FROM filerobot_shareboxes WHERE puid = ?", (puid,)).fetchone()
     return row is not None
+
+
+def sharebox_by_puid(conn: sqlite3.Connection, project: str, puid: str) -> Sharebox | None:
+    row = conn.execute(
+        "SELECT * FROM filerobot_shareboxes WHERE project = ? AND puid = ?", (project, puid)
+    ).fetchone()
+    return _sharebox(row) if row else None
 
 
 def sharebox_of_project(conn: sqlite3.Connection, project: str, uuid: str) -> Sharebox | None:
@@ -144,7 +154,7 @@ def replace_settings(
     conn.execute(
         "UPDATE filerobot_shareboxes SET title = ?, description = ?, items = ?, starts_at = ?,"
         " expires_at = ?, starts_tz = ?, expires_tz = ?, auth = ?, show_starts_at = ?,"
-        " show_expires_at = ?, updated_at = ? WHERE uuid = ?",
+        " show_expires_at = ?, permissions = ?, updated_at = ? WHERE uuid = ?",
         (*_settings_columns(settings), now, uuid),
     )
 

@@ -68,9 +68,19 @@ class Credential:
     def to_json(self) -> dict[str, Any]:
         return {"pass": self.password, "user": self.user}
 
+    @classmethod
+    def entries_from_json(cls, data: list[Any] | Mapping[str, Any]) -> tuple[Credential, ...]:
+        """`auth` as the API takes it: the documented array of entries, or the widget's one
+        object (`{}` for no password)."""
+        if isinstance(data, Mapping):
+            return (cls.from_json(data),) if data else NO_PASSWORD
+        return tuple(cls.from_json(entry) for entry in data)
+
 
 # What a sharebox without a password stores, as the seed's example shows it.
 NO_PASSWORD = (Credential(None, ""),)
+# What the public page lets a visitor do: see the items (READ), or download them too.
+READ_AND_DOWNLOAD = "READ+DOWNLOAD"
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,16 @@ class ShareSettings:
     auth: tuple[Credential, ...] = NO_PASSWORD
     show_starts_at: bool = False
     show_expires_at: bool = False
+    permissions: str = READ_AND_DOWNLOAD  # READ or READ+DOWNLOAD
+
+    def password_protected(self) -> bool:
+        """Whether the public page asks for a password (an entry with a non-empty `pass`)."""
+        return any(entry.password for entry in self.auth)
+
+    def accepts_password(self, password: str | None) -> bool:
+        return password is not None and any(
+            entry.password == password for entry in self.auth if entry.password
+        )
 
 
 @dataclass(frozen=True)
