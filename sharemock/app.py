@@ -32,7 +32,7 @@ from sharemock.runtime import Runtime, RuntimeMiddleware, utc_now
 from sharemock.spec import ProviderSpec, load_document
 from sharemock.state import open_database
 from sharemock.validation import validator_map
-from sharemock.xml_bodies import XmlBodies
+from sharemock.xml_bodies import XmlBodies, needs_xml_bodies
 
 # Compact JSON in the order handlers build it (Flask's default sorts and indents).
 _JSONIFIER = Jsonifier(json, separators=(",", ":"))
@@ -107,7 +107,8 @@ def create_app(
         )
     # Outside routing, security and both validations: they only ever see JSON bodies (XML, and
     # text/plain where a contract declares it, are read as JSON there).
-    app.add_middleware(XmlBodies, mounts=mounts, position=MiddlewarePosition.BEFORE_ROUTING)
+    if any(needs_xml_bodies(mount) for mount in mounts):
+        app.add_middleware(XmlBodies, mounts=mounts, position=MiddlewarePosition.BEFORE_ROUTING)
 
     edge = ErrorEdge(mounts)
     for exception_class in (ProblemException, HTTPException, Exception):

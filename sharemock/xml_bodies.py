@@ -40,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sharemock.mounts import MountedProvider, Mounts
 from sharemock.negotiation import JSON, XML, is_json_media_type, to_xml, wants_xml
 from sharemock.request_body import read_body, with_body
+from sharemock.spec import HTTP_METHODS
 from sharemock.validation import BodyProblem
 
 # Requests bodies are small JSON-like documents; refuse anything absurd before parsing it.
@@ -193,10 +194,12 @@ class XmlBodies:
         self.app = app
         logging.getLogger("connexion.operations.openapi3").addFilter(_QUIET)  # idempotent
         self._mounts = mounts
+        # Decided once: the other providers' requests pass straight through.
+        self._served = {id(mounted) for mounted in mounts if needs_xml_bodies(mounted)}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         mounted = self._mounts.owner(scope["path"]) if scope["type"] == "http" else None
-        if mounted is None:
+        if mounted is None or id(mounted) not in self._served:
             await self.app(scope, receive, send)
             return
         operation = mounted.spec.operation_for(mounted.local_path(scope["path"]), scope["method"])
@@ -213,6 +216,18 @@ class XmlBodies:
         if wants_xml(headers.get("accept")):
             send = _XmlResponse(send, mounted, operation).send
         await self.app(scope, receive, send)
+
+
+def needs_xml_bodies(mounted: MountedProvider) -> bool:
+    """Whether a provider speaks XML, or has an operation that reads `text/plain` as JSON."""
+    if mounted.provider.xml_root is not None:
+        return True
+    return any(
+        TEXT in mounted.spec.request_media_types(operation)
+        for item in mounted.spec.document.get("paths", {}).values()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+    )
 
 
 def _reads_text_as_json(mounted: MountedProvider, operation: Any, headers: Headers) -> bool:
