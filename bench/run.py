@@ -74,6 +74,7 @@ def measure(
                 running.base, requests_file, args.seconds, args.threads, args.connections
             )
         figures.peak_rss_bytes = rss.peak
+        figures.peak_process_rss_bytes = rss.peak_process
     finally:
         servers.stop(running)
     return figures, running.startup_s
@@ -87,6 +88,7 @@ def _result(server: str, workload: str, runs: list[wrk.Run]) -> dict[str, Any]:
         "p50_ms": statistics.median(r.p50_ms for r in runs),
         "p99_ms": statistics.median(r.p99_ms for r in runs),
         "peak_rss_mib": max(r.peak_rss_bytes for r in runs) / 2**20,
+        "peak_process_rss_mib": max(r.peak_process_rss_bytes for r in runs) / 2**20,
         "non2xx": sum(r.non2xx for r in runs),
         "socket_errors": sum(r.socket_errors for r in runs),
         "first_bad": next((r.first_bad for r in runs if r.first_bad), ""),
@@ -124,7 +126,9 @@ def _version(argv: list[str]) -> str:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
     except OSError:
         return "missing"
-    return (done.stdout or done.stderr).strip().splitlines()[0] if done.returncode == 0 else "?"
+    # wrk prints its version, then its usage, and exits 1.
+    lines = (done.stdout or done.stderr).strip().splitlines()
+    return lines[0] if lines else "?"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -132,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     chosen_servers = servers.known(args.servers.split(","))
     every = workloads()
     chosen = [every[name] for name in args.workloads.split(",")]
+    widest = max(chosen, key=lambda w: len(w.providers))
     runs: dict[tuple[str, str], list[wrk.Run]] = {}
     startups: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="sharemock-bench-") as scratch_dir:
@@ -147,8 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     where.mkdir()
                     figures, startup = measure(server, workload, files[workload.name], where, args)
                     runs.setdefault((server, workload.name), []).append(figures)
-                    # Start-up counts once every contract the workload uses has answered.
-                    if server.startswith("mock") and workload.providers == chosen[-1].providers:
+                    # Start-up: until every request of the widest workload has been answered.
+                    if server.startswith("mock") and workload is widest:
                         startups.setdefault(server, []).append(startup)
                     print(
                         f"round {round_number}/{args.rounds} {server:8} {workload.name:4} "

@@ -117,8 +117,9 @@ def stop(server: Running) -> None:
             server.process.wait(timeout=5)
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of process `root` and all its descendants (from /proc)."""
+def tree_rss(root: int) -> tuple[int, int]:
+    """Resident bytes of process `root` and all its descendants (from /proc): (the sum, the
+    largest single process's)."""
     parents: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -133,28 +134,30 @@ def tree_rss(root: int) -> int:
         children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
         tree.update(children)
         frontier.extend(children)
-    total = 0
+    sizes = [0]
     for pid in tree:
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+                    sizes.append(int(line.split()[1]) * 1024)
         except OSError:
             continue
-    return total
+    return sum(sizes), max(sizes)
 
 
 class PeakRss:
-    """Samples a process tree's RSS in a background thread until stopped; `peak` is the most."""
+    """Samples a process tree's RSS in a background thread until stopped: `peak` is the most
+    of the whole tree, `peak_process` the most of any one process (a worker, say)."""
 
     def __init__(self, root: int, interval_s: float = 0.25) -> None:
-        self.root, self.interval_s, self.peak = root, interval_s, 0
+        self.root, self.interval_s, self.peak, self.peak_process = root, interval_s, 0, 0
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         while True:
-            self.peak = max(self.peak, tree_rss(self.root))
+            total, largest = tree_rss(self.root)
+            self.peak, self.peak_process = max(self.peak, total), max(self.peak_process, largest)
             if self._done.wait(self.interval_s):
                 return
 

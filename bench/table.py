@@ -10,7 +10,7 @@ LABELS = {
     "prism": "Prism",
     "ceiling": "bare Starlette (ceiling)",
 }
-COLUMNS = ("workload", "server", "req/s", "p50", "p99", "peak RSS", "non-2xx")
+COLUMNS = ("workload", "server", "req/s", "p50", "p99", "peak RSS", "largest process", "non-2xx")
 
 
 def _ms(value: float) -> str:
@@ -28,6 +28,7 @@ def _row(result: dict[str, Any]) -> tuple[str, ...]:
         _ms(result["p50_ms"]),
         _ms(result["p99_ms"]),
         f"{result['peak_rss_mib']:.0f} MiB",
+        f"{result['peak_process_rss_mib']:.0f} MiB",
         bad,
     )
 
@@ -47,7 +48,8 @@ def render(summary: dict[str, Any]) -> str:
     lines = [
         f"sharemock bench, {summary['date']}: {summary['rounds']} rounds of "
         f"{summary['seconds']:g} s, wrk {summary['wrk']}, {summary['machine']['cores']} cores; "
-        "medians over the rounds (peak RSS: the most of any round; non-2xx: all rounds)",
+        "medians over the rounds (peak RSS of the process tree and of its largest process: the "
+        "most of any round; non-2xx: all rounds)",
         "",
         *_markdown(COLUMNS, [_row(r) for r in summary["results"]]),
     ]

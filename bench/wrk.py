@@ -48,6 +48,7 @@ class Run:
     socket_errors: int
     first_bad: str = ""
     peak_rss_bytes: int = 0
+    peak_process_rss_bytes: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
