@@ -135,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     chosen_servers = servers.known(args.servers.split(","))
     every = workloads()
+    unknown = set(args.workloads.split(",")) - set(every)
+    if unknown:
+        print(f"bench: unknown workload(s) {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
     chosen = [every[name] for name in args.workloads.split(",")]
     widest = max(chosen, key=lambda w: len(w.providers))
     runs: dict[tuple[str, str], list[wrk.Run]] = {}
@@ -182,6 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "results": results,
         "ratios": ratios(results),
         "startup_s": {name: statistics.median(values) for name, values in startups.items()},
+        "startup_workload": widest.name,
         "contract": None if args.no_contract else contract_run(),
     }
     print(table.render(summary))

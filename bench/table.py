@@ -64,8 +64,8 @@ def render(summary: dict[str, Any]) -> str:
     lines.append("")
     for server, seconds in summary["startup_s"].items():
         lines.append(
-            f"start-up of {LABELS.get(server, server)} to its first served request, every "
-            f"contract answering: {seconds:.2f} s (median)"
+            f"start-up of {LABELS.get(server, server)}, from spawn until each contract of the "
+            f"{summary['startup_workload']} had answered 2xx: {seconds:.2f} s (median)"
         )
     contract = summary.get("contract")
     if contract:

@@ -110,6 +110,7 @@ def _summary() -> dict[str, Any]:
         "results": results,
         "ratios": run.ratios(results),
         "startup_s": {"mock": 0.75},
+        "startup_workload": "mix",
         "contract": {"wall_s": 61.2, "exit": 0},
     }
 
@@ -123,7 +124,7 @@ def test_the_table_shows_every_figure_and_the_ratios() -> None:
     assert re.search(r"mock / prism \(req/s\)\s*\| 0\.25", text)
     assert re.search(r"mock / ceiling \(req/s\)\s*\| 0\.03", text)
     assert re.search(r"mock / prism \(p99\)\s*\| 2\.00", text)
-    assert "every contract answering: 0.75 s" in text
+    assert "until each contract of the mix had answered 2xx: 0.75 s" in text
     assert "pytest -m contract -q): 61 s wall, exit 0" in text
 
 
