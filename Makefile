@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DB ?= .sharemock/state.db
 
-.PHONY: install browser-deps serve test test-deep contract lint format check reset clean
+.PHONY: install browser-deps serve test test-deep contract bench lint format check reset clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,18 @@ contract: $(STAMP) ## Schemathesis CLI, every phase, against the mock running at
 	  echo "== $$provider"; \
 	  $(BIN)/schemathesis run $(URL)/$$provider/openapi.json --max-examples 30 || exit 1; \
 	done
+
+# Prism, pinned by bench/package-lock.json; reinstalled when the lock file changes.
+BENCH_NODE := bench/node_modules/.sharemock-installed
+$(BENCH_NODE): bench/package-lock.json
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+AS_ROOT := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+bench: $(STAMP) $(BENCH_NODE) ## the mock, Prism and a bare ceiling under wrk, in turn (bench/README.md)
+	@command -v wrk >/dev/null 2>&1 || { $(AS_ROOT) apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive $(AS_ROOT) apt-get install -y -qq wrk; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(STAMP) ## ruff (lint and format check) and mypy
 	$(BIN)/ruff check .

@@ -1,0 +1,178 @@
+"""The servers under test, each started on its own free loopback port and stopped by its PID,
+and the peak resident memory of a server's process tree while it is under load."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.prism_spec import joined_document
+from bench.workload import Request, Workload
+from tests.serving import free_port
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PRISM = REPO / "bench" / "node_modules" / ".bin" / "prism"
+SERVERS = ("mock", "mock-2w", "prism", "ceiling")
+
+
+@dataclass
+class Running:
+    """A started server: its process, its base URL and how long it took to answer."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    base: str
+    log: Path
+    startup_s: float = 0.0
+
+
+def command(name: str, port: int, workload: Workload, scratch: Path) -> list[str]:
+    """How `name` is started on `port` for `workload`, with its files in `scratch`."""
+    if name in ("mock", "mock-2w"):
+        # Exactly `make serve`'s command, on a fresh database.
+        serve = [str(BIN / "sharemock"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+        serve += ["--db", str(scratch / "state.db")]
+        return serve + (["--workers", "2"] if name == "mock-2w" else [])
+    if name == "prism":
+        document = scratch / "prism.json"
+        document.write_text(json.dumps(joined_document(REPO / "openapi", workload.providers)))
+        return [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), str(document)]
+    if name == "ceiling":
+        # No access log: the ceiling is the best this machine does.
+        uvicorn = [str(BIN / "python"), "-m", "uvicorn", "bench.ceiling:app"]
+        return [*uvicorn, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    raise ValueError(f"unknown server {name!r} (known: {', '.join(SERVERS)})")
+
+
+def send(base: str, request: Request, timeout: float = 10) -> tuple[int, bytes]:
+    """(status, body) of one request; HTTP errors are answers too."""
+    data = request.body.encode() if request.body is not None else None
+    outgoing = urllib.request.Request(
+        base + request.path, data=data, method=request.method, headers=request.headers
+    )
+    try:
+        with urllib.request.urlopen(outgoing, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def start(name: str, workload: Workload, scratch: Path, deadline_s: float = 60) -> Running:
+    """Start `name` and wait until every request of `workload` has been answered 2xx once;
+    `startup_s` is the time from the spawn to that point. Fails, with the server's log and the
+    first wrong answer, if that does not happen within `deadline_s`."""
+    port = free_port()
+    log = scratch / f"{name}.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command(name, port, workload, scratch),
+            cwd=REPO,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so stop() reaches its workers
+        )
+    began = time.monotonic()
+    server = Running(name, process, f"http://127.0.0.1:{port}", log)
+    pending = list(workload.requests)
+    last = "no answer"
+    while pending:
+        if process.poll() is not None or time.monotonic() - began > deadline_s:
+            stop(server)
+            raise RuntimeError(f"{name} did not serve {pending[0].path}: {last}\n{log.read_text()}")
+        try:
+            status, body = send(server.base, pending[0], timeout=5)
+        except OSError as error:
+            last = str(error)
+            time.sleep(0.02)
+            continue
+        if not 200 <= status < 300:
+            stop(server)
+            raise RuntimeError(
+                f"{name}: {pending[0].method} {pending[0].path} -> {status} {body!r}"
+            )
+        pending.pop(0)
+    server.startup_s = time.monotonic() - began
+    return server
+
+
+def stop(server: Running) -> None:
+    """Stop the server's process group (uvicorn's workers too), by the PID it was given."""
+    if server.process.poll() is None:
+        os.killpg(server.process.pid, signal.SIGTERM)
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.process.pid, signal.SIGKILL)
+            server.process.wait(timeout=5)
+
+
+def tree_rss(root: int) -> tuple[int, int]:
+    """Resident bytes of process `root` and all its descendants (from /proc): (the sum, the
+    largest single process's)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent and pid not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    sizes = [0]
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) * 1024)
+        except OSError:
+            continue
+    return sum(sizes), max(sizes)
+
+
+class PeakRss:
+    """Samples a process tree's RSS in a background thread until stopped: `peak` is the most
+    of the whole tree, `peak_process` the most of any one process (a worker, say)."""
+
+    def __init__(self, root: int, interval_s: float = 0.25) -> None:
+        self.root, self.interval_s, self.peak, self.peak_process = root, interval_s, 0, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while True:
+            total, largest = tree_rss(self.root)
+            self.peak, self.peak_process = max(self.peak, total), max(self.peak_process, largest)
+            if self._done.wait(self.interval_s):
+                return
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+
+def known(names: Sequence[str]) -> list[str]:
+    """`names`, checked against SERVERS."""
+    unknown = [n for n in names if n not in SERVERS]
+    if unknown:
+        raise ValueError(f"unknown server(s) {', '.join(unknown)} (known: {', '.join(SERVERS)})")
+    return list(names)
