@@ -35,15 +35,12 @@ def foldings(mounted: Iterable[MountedProvider]) -> dict[str, Folding]:
     handler it routes to (what Connexion's routing names the operation)."""
     found: dict[str, Folding] = {}
     for mount in mounted:
-        for item in mount.spec.document.get("paths", {}).values():
-            for operation in item.values():
-                if not isinstance(operation, dict) or "operationId" not in operation:
-                    continue
-                schema = mount.spec.request_schema(operation, JSON)
-                if isinstance(schema, dict) and schema.get(MARK) == CASE_INSENSITIVE:
-                    properties = schema.get("properties", {})
-                    handler = mount.provider.handler_name(operation["operationId"])
-                    found[handler] = {name.lower(): name for name in properties}
+        for operation in mount.spec.operations:
+            schema = mount.spec.request_schema(operation, JSON)
+            if isinstance(schema, dict) and schema.get(MARK) == CASE_INSENSITIVE:
+                properties = schema.get("properties", {})
+                handler = mount.provider.handler_name(operation["operationId"])
+                found[handler] = {name.lower(): name for name in properties}
     return found
 
 

@@ -13,10 +13,15 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 XML = "application/xml"
 
 
+def media_type(content_type: str | None) -> str:
+    """The media type of a `Content-Type` value, lower case, without parameters."""
+    return (content_type or "").split(";")[0].strip().lower()
+
+
 def is_json_media_type(content_type: str | None) -> bool:
     """`application/json` or any `+json` type (parameters ignored)."""
-    media_type = (content_type or "").split(";")[0].strip().lower()
-    return media_type == JSON or media_type.endswith("+json")
+    kind = media_type(content_type)
+    return kind == JSON or kind.endswith("+json")
 
 
 def _quality(accept: str, media_type: str) -> float:

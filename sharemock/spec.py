@@ -74,6 +74,8 @@ class PathTemplate:
     # name -> the values of a path parameter whose schema is an `enum` (an API version): a
     # fixed choice of path segments, so another value is a path the API does not have.
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # `pattern` with any segment for the choice parameters too: what the router matches.
+    routed_pattern: re.Pattern[str] | None = None
 
     @property
     def arity(self) -> int:
@@ -103,9 +105,9 @@ class PathTemplate:
 
     def choice_miss(self, path: str) -> FrameworkFailure | None:
         """A route miss naming the choice parameter whose value `path` has no route for."""
-        if not self.choices:
+        if self.routed_pattern is None:
             return None
-        match = _template_regex(self.template).fullmatch(path)
+        match = self.routed_pattern.fullmatch(path)
         if match is None:
             return None
         values = dict(zip(_PARAMETER.findall(self.template), match.groups(), strict=True))
@@ -125,6 +127,12 @@ class ProviderSpec:
         self.document = document
         self.templates = tuple(self._templates())
         self._with_choices = tuple(t for t in self.templates if t.choices)
+        self.operations: tuple[dict[str, Any], ...] = tuple(
+            item[method]
+            for item in document.get("paths", {}).values()
+            for method in HTTP_METHODS
+            if method in item
+        )
         # Literal segments win over parameters, as in the router (`/a/b` before `/a/{x}`).
         self._literal_first = tuple(sorted(self.templates, key=lambda t: t.arity))
 
@@ -149,7 +157,8 @@ class ProviderSpec:
                     if "enum" in schema:
                         choices[parameter["name"]] = tuple(str(v) for v in schema["enum"])
             pattern = _template_regex(template, choices)
-            templates.append(PathTemplate(template, pattern, methods, typed, choices))
+            routed = _template_regex(template) if choices else None
+            templates.append(PathTemplate(template, pattern, methods, typed, choices, routed))
         return templates
 
     def serves(self, path: str) -> bool:

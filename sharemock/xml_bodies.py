@@ -38,9 +38,15 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sharemock.mounts import MountedProvider, Mounts
-from sharemock.negotiation import JSON, XML, is_json_media_type, to_xml, wants_xml
+from sharemock.negotiation import (
+    JSON,
+    XML,
+    is_json_media_type,
+    media_type,
+    to_xml,
+    wants_xml,
+)
 from sharemock.request_body import read_body, with_body
-from sharemock.spec import HTTP_METHODS
 from sharemock.validation import BodyProblem
 
 # Requests bodies are small JSON-like documents; refuse anything absurd before parsing it.
@@ -66,14 +72,10 @@ class _SingleBodySchema(logging.Filter):
 _QUIET = _SingleBodySchema()
 
 
-def _media_type(content_type: str | None) -> str:
-    return (content_type or "").split(";")[0].strip().lower()
-
-
 def is_xml_media_type(content_type: str | None) -> bool:
     """`application/xml`, `text/xml` or any `+xml` type."""
-    media_type = _media_type(content_type)
-    return media_type in (XML, "text/xml") or media_type.endswith("+xml")
+    kind = media_type(content_type)
+    return kind in (XML, "text/xml") or kind.endswith("+xml")
 
 
 def parse_xml(data: bytes) -> ElementTree.Element:
@@ -222,18 +224,13 @@ def needs_xml_bodies(mounted: MountedProvider) -> bool:
     """Whether a provider speaks XML, or has an operation that reads `text/plain` as JSON."""
     if mounted.provider.xml_root is not None:
         return True
-    return any(
-        TEXT in mounted.spec.request_media_types(operation)
-        for item in mounted.spec.document.get("paths", {}).values()
-        for method, operation in item.items()
-        if method in HTTP_METHODS
-    )
+    return any(TEXT in mounted.spec.request_media_types(op) for op in mounted.spec.operations)
 
 
 def _reads_text_as_json(mounted: MountedProvider, operation: Any, headers: Headers) -> bool:
     """A `text/plain` (or unlabelled) body, for an operation that declares `text/plain`."""
-    media_type = _media_type(headers.get("content-type"))
-    return media_type in ("", TEXT) and TEXT in mounted.spec.request_media_types(operation)
+    kind = media_type(headers.get("content-type"))
+    return kind in ("", TEXT) and TEXT in mounted.spec.request_media_types(operation)
 
 
 def _relabelled_json(scope: Scope) -> Scope:
