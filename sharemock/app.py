@@ -22,6 +22,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from sharemock.config import Settings
 from sharemock.edge import DETAIL_HEADER, ErrorEdge
+from sharemock.flask_glue import glue
 from sharemock.guards import RealPathAlias, UnroutedGuard
 from sharemock.index import index_page
 from sharemock.json_keys import CaseInsensitiveKeys, foldings
@@ -29,6 +30,7 @@ from sharemock.mounts import MountedProvider, Mounts
 from sharemock.provider import Provider
 from sharemock.providers import PROVIDERS
 from sharemock.runtime import Runtime, RuntimeMiddleware, utc_now
+from sharemock.security import security_map
 from sharemock.spec import ProviderSpec, load_document
 from sharemock.state import open_database
 from sharemock.validation import validator_map
@@ -60,7 +62,8 @@ def create_app(
     database = open_database(settings, providers)
     runtime = Runtime(settings=settings, database=database, clock=clock)
 
-    app = connexion.FlaskApp(__name__)
+    app = connexion.FlaskApp(__name__, security_map=security_map())
+    glue(app)  # Flask reached inline, views decorated once (sharemock/flask_glue.py says why)
     app.add_middleware(
         RuntimeMiddleware, runtime=runtime, position=MiddlewarePosition.BEFORE_EXCEPTION
     )

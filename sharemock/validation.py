@@ -32,6 +32,8 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import Scope
 
+from sharemock.fast_verdicts import Verdicts
+
 _FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
 
 
@@ -76,6 +78,9 @@ _request_validators = _ValidatorCache(
 _response_validators = _ValidatorCache(
     lambda schema: Draft4ResponseValidator(schema, format_checker=_FORMAT_CHECKER)
 )
+# A valid body is the common case: jsonschema_rs says so first (sharemock/fast_verdicts.py).
+_request_verdicts = Verdicts(answer=False)
+_response_verdicts = Verdicts(answer=True)
 
 
 def _pointer(error: ValidationError) -> str:
@@ -151,6 +156,8 @@ class TypedJSONBodyValidator(JSONRequestBodyValidator):
     def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
         if not self._nullable and body is None:
             raise BodyProblem("request body must not be empty")
+        if _request_verdicts.accepts(self._schema, body):
+            return None
         errors = sorted(self._validator.iter_errors(body), key=lambda e: list(e.absolute_path))
         if errors:
             described = tuple(_describe(error) for error in errors)
@@ -203,6 +210,8 @@ class TypedJSONResponseValidator(JSONResponseBodyValidator):
         return _response_validators.get(self._schema)
 
     def _validate(self, body: t.Any) -> None:
+        if _response_verdicts.accepts(self._schema, body):
+            return
         error = next(iter(self.validator.iter_errors(body)), None)
         if error is not None:
             raise NonConformingResponseBody(

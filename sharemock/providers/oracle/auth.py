@@ -5,6 +5,7 @@ Both are Connexion security functions: they return the user as `sub`, or `None` 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from typing import Any
@@ -25,6 +26,8 @@ def hash_password(password: str, salt: str) -> str:
     return f"{salt}${digest.hex()}"
 
 
+# A pure function, and Basic auth sends the same pair on every request: hashed once per pair.
+@functools.lru_cache(maxsize=256)
 def password_matches(password: str, stored: str) -> bool:
     salt, _, _ = stored.partition("$")
     return hmac.compare_digest(hash_password(password, salt), stored)
