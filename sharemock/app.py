@@ -8,6 +8,7 @@ typed validators, the runtime and the error edge, and serves the index page.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -62,6 +63,9 @@ def create_app(
     database = open_database(settings, providers)
     runtime = Runtime(settings=settings, database=database, clock=clock)
 
+    # Its one warning ("this operation accepts multiple content types") is made on every
+    # request to such an operation (Oracle's JSON, XML and text/plain) and says nothing new.
+    logging.getLogger("connexion.operations.openapi").setLevel(logging.ERROR)
     app = connexion.FlaskApp(__name__, security_map=security_map())
     glue(app)  # Flask reached inline, views decorated once (sharemock/flask_glue.py says why)
     app.add_middleware(
