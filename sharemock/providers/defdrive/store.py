@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sharemock.database import Connection, Row, insert_row
+from sharemock.database import Connection, Insert, Row
 from sharemock.providers.defdrive.types import Access, AccessSettings, File, Usage, User
 
 # AUTOINCREMENT: like the real server's Postgres sequences, a deleted row's id is never handed
@@ -131,23 +131,34 @@ def _settings_columns(settings: AccessSettings) -> tuple[object, ...]:
 _FILE_COLUMNS = "id, name, location, size, public, user_id, created_at, updated_at"
 
 
+_INSERT_USER = Insert(
+    "defdrive_users",
+    (
+        "username",
+        "password_hash",
+        "name",
+        "email",
+        "max_files",
+        "max_storage",
+        "created_at",
+        "updated_at",
+    ),
+)
+
+
 def insert_user(conn: Connection, user: User, *, with_id: bool = True) -> int:
     """Store `user`; without `with_id` the store picks the next id. Returns the id."""
-    return insert_row(
-        conn,
-        "defdrive_users",
-        {
-            "id": user.id if with_id else None,
-            "username": user.username,
-            "password_hash": user.password_hash,
-            "name": user.name,
-            "email": user.email,
-            "max_files": user.max_files,
-            "max_storage": user.max_storage,
-            "created_at": user.created_at,
-            "updated_at": user.updated_at,
-        },
+    values = (
+        user.username,
+        user.password_hash,
+        user.name,
+        user.email,
+        user.max_files,
+        user.max_storage,
+        user.created_at,
+        user.updated_at,
     )
+    return _INSERT_USER.run(conn, values, user.id if with_id else None)
 
 
 def user_by_id(conn: Connection, user_id: int) -> User | None:
@@ -160,25 +171,36 @@ def user_by_username(conn: Connection, username: str) -> User | None:
     return _user(row) if row else None
 
 
+_INSERT_FILE = Insert(
+    "defdrive_files",
+    (
+        "name",
+        "location",
+        "size",
+        "public",
+        "user_id",
+        "content",
+        "created_at",
+        "updated_at",
+    ),
+)
+
+
 def insert_file(
     conn: Connection, file: File, content: bytes | None = None, *, with_id: bool = True
 ) -> int:
     """Store `file` (and its bytes, if any); without `with_id` the store picks the id."""
-    return insert_row(
-        conn,
-        "defdrive_files",
-        {
-            "id": file.id if with_id else None,
-            "name": file.name,
-            "location": file.location,
-            "size": file.size,
-            "public": int(file.public),
-            "user_id": file.user_id,
-            "content": content,
-            "created_at": file.created_at,
-            "updated_at": file.updated_at,
-        },
+    values = (
+        file.name,
+        file.location,
+        file.size,
+        int(file.public),
+        file.user_id,
+        content,
+        file.created_at,
+        file.updated_at,
     )
+    return _INSERT_FILE.run(conn, values, file.id if with_id else None)
 
 
 def file_by_id(conn: Connection, file_id: int) -> File | None:
@@ -230,6 +252,27 @@ def set_file_public(conn: Connection, file_id: int, public: bool, now: str) -> N
     )
 
 
+_INSERT_ACCESS = Insert(
+    "defdrive_accesses",
+    (
+        # _settings_columns' order, then the access's own columns.
+        "name",
+        "subnets",
+        "ips",
+        "expires",
+        "public",
+        "one_time_use",
+        "ttl",
+        "enable_ttl",
+        "file_id",
+        "link",
+        "used",
+        "created_at",
+        "updated_at",
+    ),
+)
+
+
 def insert_access(
     conn: Connection,
     file_id: int,
@@ -238,20 +281,8 @@ def insert_access(
     now: str,
     access_id: int | None = None,
 ) -> int:
-    columns = ("name", "subnets", "ips", "expires", "public", "one_time_use", "ttl", "enable_ttl")
-    return insert_row(
-        conn,
-        "defdrive_accesses",
-        {
-            "id": access_id,
-            "file_id": file_id,
-            "link": link,
-            **dict(zip(columns, _settings_columns(settings), strict=True)),
-            "used": 0,
-            "created_at": now,
-            "updated_at": now,
-        },
-    )
+    values = (*_settings_columns(settings), file_id, link, 0, now, now)
+    return _INSERT_ACCESS.run(conn, values, access_id)
 
 
 def link_exists(conn: Connection, link: str) -> bool:
