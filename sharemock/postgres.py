@@ -58,6 +58,13 @@ _DDL_TYPES = (
 )
 
 
+def postgres_ddl(schema: str) -> str:
+    """A schema written for SQLite, spelled for PostgreSQL."""
+    for pattern, replacement in _DDL_TYPES:
+        schema = re.sub(pattern, replacement, schema)
+    return schema
+
+
 @functools.lru_cache(maxsize=1024)
 def placeholders(sql: str) -> str:
     """`sql` with psycopg's placeholders: `?` outside string literals is `%s`, `%` is `%%`."""
@@ -105,7 +112,8 @@ class PostgresDatabase(Database):
         self._connections: list[psycopg.Connection[Any]] = []
         # Closed with the database even if nobody calls close() (tests make many).
         self._finalizer = weakref.finalize(self, _close_all, self._connections, self._lock)
-        self.install(_META_SCHEMA)
+        with self.setting_up():  # CREATE TABLE IF NOT EXISTS races another replica's
+            self.install(_META_SCHEMA)
 
     def _open(self) -> PostgresConnection:
         raw = psycopg.connect(
@@ -173,9 +181,7 @@ class PostgresDatabase(Database):
                 conn.raw.execute(f"SELECT pg_advisory_unlock({SETUP_LOCK})")
 
     def ddl(self, schema: str) -> str:
-        for pattern, replacement in _DDL_TYPES:
-            schema = re.sub(pattern, replacement, schema)
-        return schema
+        return postgres_ddl(schema)
 
     def install(self, schema: str) -> None:
         # Without parameters psycopg sends the script as one simple query: one transaction.
