@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DB ?= .sharemock/state.db
 
-.PHONY: install browser-deps serve test test-deep contract bench lint format check reset clean
+.PHONY: install browser-deps pg-deps serve test test-deep contract bench lint format check reset clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,10 @@ serve: $(STAMP) ## run the mock on http://$(HOST):$(PORT)/
 browser-deps: ## Chromium and tests/browser's npm packages for the browser tests (never fails)
 	@bash tests/browser/setup.sh
 
-test: $(STAMP) browser-deps ## run the whole test suite
+pg-deps: ## Debian's postgresql server binaries for the PostgreSQL tests (never fails)
+	@bash tests/postgres_setup.sh
+
+test: $(STAMP) browser-deps pg-deps ## run the whole test suite
 	$(BIN)/python -m pytest
 
 test-deep: $(STAMP) ## the suite with many more Schemathesis examples per operation

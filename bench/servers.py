@@ -3,15 +3,19 @@ and the peak resident memory of a server's process tree while it is under load."
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +28,9 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PRISM = REPO / "bench" / "node_modules" / ".bin" / "prism"
 SERVERS = ("mock", "mock-2w", "prism", "ceiling")
+# Run only when asked for (BENCH_SERVERS=mock,mock-pg): the mock on PostgreSQL.
+EXTRA_SERVERS = ("mock-pg",)
+ENV_DATABASE_URL = "BENCH_DATABASE_URL"
 
 
 @dataclass
@@ -39,10 +46,12 @@ class Running:
 
 def command(name: str, port: int, workload: Workload, scratch: Path) -> list[str]:
     """How `name` is started on `port` for `workload`, with its files in `scratch`."""
-    if name in ("mock", "mock-2w"):
+    if name in ("mock", "mock-2w", "mock-pg"):
         # Exactly `make serve`'s command, on a fresh database.
         serve = [str(BIN / "sharemock"), "serve", "--host", "127.0.0.1", "--port", str(port)]
         serve += ["--db", str(scratch / "state.db")]
+        if name == "mock-pg":
+            serve += ["--database-url", fresh_postgres_schema()]
         return serve + (["--workers", "2"] if name == "mock-2w" else [])
     if name == "prism":
         document = scratch / "prism.json"
@@ -52,7 +61,42 @@ def command(name: str, port: int, workload: Workload, scratch: Path) -> list[str
         # No access log: the ceiling is the best this machine does.
         uvicorn = [str(BIN / "python"), "-m", "uvicorn", "bench.ceiling:app"]
         return [*uvicorn, "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    raise ValueError(f"unknown server {name!r} (known: {', '.join(SERVERS)})")
+    raise ValueError(f"unknown server {name!r} (known: {', '.join((*SERVERS, *EXTRA_SERVERS))})")
+
+
+def fresh_postgres_schema() -> str:
+    """The URL of a new, empty schema for one start of `mock-pg`: on $BENCH_DATABASE_URL, else
+    on a throwaway cluster (tests/postgres.py) started on first use. Schemas and cluster go
+    when the bench exits."""
+    import psycopg
+
+    from tests import postgres
+
+    server = os.environ.get(ENV_DATABASE_URL) or _throwaway_cluster()
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    atexit.register(_drop_schema, server, schema)
+    return postgres.with_schema(server, schema)
+
+
+@functools.cache
+def _throwaway_cluster() -> str:
+    from tests import postgres
+
+    cluster = postgres.start_cluster(Path(tempfile.mkdtemp(prefix="sharemock-bench-pg-")))
+    atexit.register(postgres.stop_cluster, cluster)
+    return cluster.url
+
+
+def _drop_schema(server: str, schema: str) -> None:
+    import psycopg
+
+    try:
+        with psycopg.connect(server, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    except psycopg.Error:
+        pass  # the throwaway cluster is already gone
 
 
 def send(base: str, request: Request, timeout: float = 10) -> tuple[int, bytes]:
@@ -171,8 +215,9 @@ class PeakRss:
 
 
 def known(names: Sequence[str]) -> list[str]:
-    """`names`, checked against SERVERS."""
-    unknown = [n for n in names if n not in SERVERS]
+    """`names`, checked against SERVERS and EXTRA_SERVERS."""
+    every = (*SERVERS, *EXTRA_SERVERS)
+    unknown = [n for n in names if n not in every]
     if unknown:
-        raise ValueError(f"unknown server(s) {', '.join(unknown)} (known: {', '.join(SERVERS)})")
+        raise ValueError(f"unknown server(s) {', '.join(unknown)} (known: {', '.join(every)})")
     return list(names)

@@ -7,6 +7,7 @@ from typing import Any
 LABELS = {
     "mock": "sharemock (make serve, 1 worker)",
     "mock-2w": "sharemock --workers 2",
+    "mock-pg": "sharemock on PostgreSQL (1 worker)",
     "prism": "Prism",
     "ceiling": "bare Starlette (ceiling)",
 }

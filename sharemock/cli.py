@@ -10,27 +10,34 @@ from collections.abc import Sequence
 from sharemock import __version__
 from sharemock.config import (
     DEFAULT_DB_PATH,
+    ENV_DATABASE_URL,
     ENV_DB,
     ENV_RESET,
     ENV_VALIDATE_RESPONSES,
     Settings,
+    is_postgres_url,
+    redacted,
 )
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    settings = _settings(args)
+    if settings is None:
+        return 2
     # Workers are separate processes: they read their settings from the environment.
     os.environ[ENV_DB] = args.db
+    os.environ[ENV_DATABASE_URL] = settings.database_url or ""
     os.environ[ENV_RESET] = "0"
     if args.no_response_validation:
         os.environ[ENV_VALIDATE_RESPONSES] = "0"
     if args.reset:
-        _reset_database(args.db)
-    if args.db == ":memory:" and args.workers > 1:
+        _reset_database(settings)
+    if args.db == ":memory:" and args.workers > 1 and not settings.database_url:
         print("sharemock: --db :memory: cannot be shared by several workers", file=sys.stderr)
         return 2
-    print(f"sharemock {__version__}: http://{args.host}:{args.port}/ (state: {args.db})")
+    print(f"sharemock {__version__}: http://{args.host}:{args.port}/ (state: {_state(settings)})")
     uvicorn.run(
         "sharemock.app:create_app_from_env",
         factory=True,
@@ -42,18 +49,38 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reset_database(db: str) -> None:
+def _settings(args: argparse.Namespace) -> Settings | None:
+    """Where the state is: `--database-url` (PostgreSQL), else `--db`; None after saying why
+    a URL is refused."""
+    url = args.database_url or None
+    if url is not None and not is_postgres_url(url):
+        print(
+            f"sharemock: --database-url must be a postgresql:// URL, not {redacted(url)!r}",
+            file=sys.stderr,
+        )
+        return None
+    return Settings(db_path=args.db, database_url=url)
+
+
+def _state(settings: Settings) -> str:
+    return redacted(settings.database_url) if settings.database_url else settings.db_path
+
+
+def _reset_database(settings: Settings) -> None:
     from sharemock.providers import PROVIDERS
     from sharemock.state import open_database, reset_all
 
-    database = open_database(Settings(db_path=db), PROVIDERS)
+    database = open_database(settings, PROVIDERS)
     reset_all(database, PROVIDERS)
     database.close()
 
 
 def _reset(args: argparse.Namespace) -> int:
-    _reset_database(args.db)
-    print(f"sharemock: {args.db} restored to the seeded fixtures")
+    settings = _settings(args)
+    if settings is None:
+        return 2
+    _reset_database(settings)
+    print(f"sharemock: {_state(settings)} restored to the seeded fixtures")
     return 0
 
 
@@ -77,10 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     default_db = os.environ.get(ENV_DB) or DEFAULT_DB_PATH
+    default_url = os.environ.get(ENV_DATABASE_URL) or None
+    url_help = f"PostgreSQL URL, shared by replicas; instead of --db (${ENV_DATABASE_URL})"
     serve = commands.add_parser("serve", help="run the mock server")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--db", default=default_db, help="SQLite file, or :memory:")
+    serve.add_argument("--database-url", default=default_url, help=url_help)
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--reset", action="store_true", help="restore the fixtures first")
     serve.add_argument(
@@ -93,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     reset = commands.add_parser("reset", help="restore the seeded fixtures")
     reset.add_argument("--db", default=default_db)
+    reset.add_argument("--database-url", default=default_url, help=url_help)
     reset.set_defaults(run=_reset)
 
     token = commands.add_parser("token", help="print a valid credential for a fixture user")

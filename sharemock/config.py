@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 # A documented development secret: tokens signed with it are only good against a local mock.
 DEFAULT_JWT_SECRET = "sharemock-development-secret-not-for-production"
@@ -12,6 +13,7 @@ DEFAULT_DB_PATH = ".sharemock/state.db"
 REPO_SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
 
 ENV_DB = "SHAREMOCK_DB"
+ENV_DATABASE_URL = "SHAREMOCK_DATABASE_URL"
 ENV_JWT_SECRET = "SHAREMOCK_JWT_SECRET"
 ENV_VALIDATE_RESPONSES = "SHAREMOCK_VALIDATE_RESPONSES"
 ENV_SPEC_DIR = "SHAREMOCK_SPEC_DIR"
@@ -24,11 +26,29 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+POSTGRES_SCHEMES = ("postgresql", "postgres")
+
+
+def is_postgres_url(url: str) -> bool:
+    return urlsplit(url).scheme in POSTGRES_SCHEMES
+
+
+def redacted(url: str) -> str:
+    """`url` without its password, for logs and messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
 @dataclass(frozen=True)
 class Settings:
     """How one mock server runs."""
 
     db_path: str = DEFAULT_DB_PATH
+    # A `postgresql://` URL: the state is there instead of `db_path` (replicas share it).
+    database_url: str | None = None
     jwt_secret: str = DEFAULT_JWT_SECRET
     validate_responses: bool = True
     spec_dir: Path = REPO_SPEC_DIR
@@ -39,6 +59,7 @@ class Settings:
         env = os.environ
         return cls(
             db_path=env.get(ENV_DB) or DEFAULT_DB_PATH,
+            database_url=env.get(ENV_DATABASE_URL) or None,
             jwt_secret=env.get(ENV_JWT_SECRET) or DEFAULT_JWT_SECRET,
             validate_responses=_flag(env.get(ENV_VALIDATE_RESPONSES), True),
             spec_dir=Path(env.get(ENV_SPEC_DIR) or REPO_SPEC_DIR),

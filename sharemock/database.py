@@ -1,9 +1,14 @@
-"""SQLite persistence shared by every worker thread and process.
+"""Persistence shared by every worker thread, process and replica: the stores' `Database`.
 
-A file database runs in WAL mode with one connection per thread, so several uvicorn workers
-can share it. `:memory:` keeps one connection behind a lock (it cannot be shared across
-processes). Writes go through `transaction()`, which takes the write lock up front
-(`BEGIN IMMEDIATE`) so a read-modify-write never interleaves with another writer.
+`Database` holds what every backend does alike (a storage error answered as the operation's
+5xx, schema digests, seeding marks); a backend supplies connections and transactions.
+`SqliteDatabase` is the default: a file in WAL mode with one connection per thread, so several
+uvicorn workers can share it, or `:memory:` (one connection behind a lock, one process).
+`sharemock.postgres` is the backend several replicas share.
+
+Stores see only `Connection`: `execute(sql, parameters)` with `?` placeholders, rows read by
+column name. Writes go through `transaction()`, which serialises writers up front (SQLite's
+`BEGIN IMMEDIATE`) so a read-modify-write never interleaves with another writer.
 """
 
 from __future__ import annotations
@@ -12,14 +17,19 @@ import hashlib
 import logging
 import sqlite3
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
+from typing import Any, Protocol
 
 from sharemock.errors import ApiError
 
 MEMORY = ":memory:"
 logger = logging.getLogger("sharemock.database")
+
+# INSERT ... ON CONFLICT DO UPDATE, which both backends speak.
+SQLITE_MINIMUM = (3, 24, 0)
 
 _META_SCHEMA = """
 CREATE TABLE IF NOT EXISTS sharemock_meta (
@@ -29,11 +39,173 @@ CREATE TABLE IF NOT EXISTS sharemock_meta (
 """
 
 
-class Database:
-    """A SQLite database: per-thread connections, explicit transactions."""
+class Row(Protocol):
+    """A result row: its columns by name (`sqlite3.Row`, psycopg's `dict_row`)."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class Connection(Protocol):
+    """What a store may do with a connection: run one statement with `?` placeholders."""
+
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Cursor: ...
+
+
+class Insert:
+    """An INSERT of one row of `columns` into `table` that tells the row's id, its SQL written
+    once. A None id is left out: an identity column rejects an explicit NULL, where SQLite
+    would pick the next id.
+    """
+
+    __slots__ = ("_with_id", "_without_id")
+
+    def __init__(self, table: str, columns: tuple[str, ...]) -> None:
+        # (SQLite's statement, PostgreSQL's): psycopg has no lastrowid, and SQLite's RETURNING
+        # costs ~3 µs more an insert than its lastrowid (a buffered result).
+        self._with_id = self._sql(table, ("id", *columns))
+        self._without_id = self._sql(table, columns)
+
+    @staticmethod
+    def _sql(table: str, columns: tuple[str, ...]) -> tuple[str, str]:
+        marks = ", ".join("?" for _ in columns)
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+        return sql, f"{sql} RETURNING id"
+
+    def run(self, conn: Connection, values: tuple[object, ...], row_id: int | None = None) -> int:
+        """Insert `values` (in `columns` order) with `row_id`, or the database's pick if None;
+        return the row's id."""
+        if row_id is None:
+            sqlite, returning = self._without_id
+        else:
+            (sqlite, returning), values = self._with_id, (row_id, *values)
+        if isinstance(conn, sqlite3.Connection):
+            return int(conn.execute(sqlite, values).lastrowid or 0)
+        return int(conn.execute(returning, values).fetchone()["id"])
+
+
+class Database(ABC):
+    """A database every provider's store uses, whichever backend holds it."""
+
+    # The errors of the backend's driver: inside `writing()` they become the operation's 5xx.
+    storage_errors: tuple[type[Exception], ...]
+    # Where the state is, for people (no password).
+    label: str
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """Run the block as one write transaction, writers serialised; roll back on any
+        exception."""
+
+    @abstractmethod
+    def reading(self) -> AbstractContextManager[Connection]:
+        """Run the block as one consistent read."""
+
+    @abstractmethod
+    def install(self, schema: str) -> None:
+        """Create tables that do not exist yet (idempotent DDL, in SQLite's spelling)."""
+
+    @abstractmethod
+    def _has_any(self, conn: Connection, tables: Sequence[str]) -> bool:
+        """Whether any of `tables` exists."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def ddl(self, schema: str) -> str:
+        """`schema` as this backend runs it (a provider writes its schema for SQLite)."""
+        return schema
+
+    def setting_up(self) -> AbstractContextManager[None]:
+        """Hold off other processes' set-up (tables, seeding) during the block."""
+        return nullcontext()
+
+    def sync_identities(self, conn: Connection, tables: Sequence[str]) -> None:  # noqa: B027
+        """Let generated ids continue past the ids fixtures inserted explicitly (SQLite's
+        AUTOINCREMENT does so by itself)."""
+
+    @contextmanager
+    def writing(self, failure: ApiError) -> Iterator[Connection]:
+        """A write transaction whose storage error is answered as `failure`.
+
+        `failure` is the operation's documented 5xx in the provider's words; the storage
+        error goes in its diagnostic. Errors raised by the block itself pass unchanged.
+        """
+        try:
+            with self.transaction() as conn:
+                yield conn
+        except self.storage_errors as exc:
+            failure.detail = f"storage error: {exc}"
+            raise failure from exc
+
+    def install_tables(self, name: str, schema: str, tables: Sequence[str]) -> None:
+        """Create `name`'s tables, first dropping any made by another version of `schema`.
+
+        `CREATE TABLE IF NOT EXISTS` leaves an older table without the columns a newer version
+        added; the schema's digest says which version made the tables, and tables of another
+        version are dropped (and re-seeded by the caller), never read with the wrong columns.
+        """
+        digest = hashlib.sha256(self.ddl(schema).encode()).hexdigest()
+        key = f"schema:{name}"
+        with self.reading() as conn:
+            row = conn.execute("SELECT value FROM sharemock_meta WHERE key = ?", (key,)).fetchone()
+        if row is None or row["value"] != digest:
+            with self.transaction() as conn:
+                if row is not None or self._has_any(conn, tables):
+                    logger.warning("%s: stored tables are of another version; re-seeding", name)
+                for table in tables:
+                    conn.execute(f"DROP TABLE IF EXISTS {table}")
+                conn.execute("DELETE FROM sharemock_meta WHERE key = ?", (f"seeded:{name}",))
+        self.install(schema)
+        with self.transaction() as conn:
+            self._put_meta(conn, key, digest)
+
+    @staticmethod
+    def _put_meta(conn: Connection, key: str, value: str) -> None:
+        conn.execute(
+            "INSERT INTO sharemock_meta (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def is_seeded(self, name: str) -> bool:
+        with self.reading() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM sharemock_meta WHERE key = ?", (f"seeded:{name}",)
+            ).fetchone()
+        return row is not None
+
+    def mark_seeded(self, conn: Connection, name: str) -> None:
+        self._put_meta(conn, f"seeded:{name}", "1")
+
+    @staticmethod
+    def clear(conn: Connection, tables: Iterable[str]) -> None:
+        """Delete every row of `tables` (children first, as listed by the caller)."""
+        for table in tables:
+            conn.execute(f"DELETE FROM {table}")
+
+
+class SqliteDatabase(Database):
+    """A SQLite database: per-thread connections, explicit transactions.
+
+    Stores get the `sqlite3.Connection` itself: no layer between them and the driver.
+    """
+
+    storage_errors = (sqlite3.Error,)
 
     def __init__(self, path: str | Path) -> None:
-        self.path = str(path)
+        if sqlite3.sqlite_version_info < SQLITE_MINIMUM:
+            needed = ".".join(map(str, SQLITE_MINIMUM))
+            raise RuntimeError(f"sharemock needs SQLite {needed}+, not {sqlite3.sqlite_version}")
+        self.path = self.label = str(path)
         self._local = threading.local()
         self._memory_lock: threading.RLock | None = None
         self._memory_connection: sqlite3.Connection | None = None
@@ -74,7 +246,6 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run the block as one write transaction; roll back on any exception."""
         with self._connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -85,22 +256,8 @@ class Database:
             conn.execute("COMMIT")
 
     @contextmanager
-    def writing(self, failure: ApiError) -> Iterator[sqlite3.Connection]:
-        """A write transaction whose storage error is answered as `failure`.
-
-        `failure` is the operation's documented 5xx in the provider's words; the storage
-        error goes in its diagnostic. Errors raised by the block itself pass unchanged.
-        """
-        try:
-            with self.transaction() as conn:
-                yield conn
-        except sqlite3.Error as exc:
-            failure.detail = f"storage error: {exc}"
-            raise failure from exc
-
-    @contextmanager
     def reading(self) -> Iterator[sqlite3.Connection]:
-        """Run the block as one consistent read (a deferred transaction)."""
+        """A deferred transaction: in WAL mode, one snapshot from its first read on."""
         with self._connection() as conn:
             conn.execute("BEGIN")
             try:
@@ -109,61 +266,16 @@ class Database:
                 conn.execute("COMMIT")
 
     def install(self, schema: str) -> None:
-        """Create tables that do not exist yet (idempotent DDL)."""
         with self._connection() as conn:
             conn.executescript(schema)
 
-    def install_tables(self, name: str, schema: str, tables: Sequence[str]) -> None:
-        """Create `name`'s tables, first dropping any made by another version of `schema`.
-
-        `CREATE TABLE IF NOT EXISTS` leaves an older table without the columns a newer version
-        added; the schema's digest says which version made the tables, and tables of another
-        version are dropped (and re-seeded by the caller), never read with the wrong columns.
-        """
-        digest = hashlib.sha256(schema.encode()).hexdigest()
-        key = f"schema:{name}"
-        with self.reading() as conn:
-            row = conn.execute("SELECT value FROM sharemock_meta WHERE key = ?", (key,)).fetchone()
-        if row is None or row["value"] != digest:
-            with self.transaction() as conn:
-                if row is not None or self._has_any(conn, tables):
-                    logger.warning("%s: stored tables are of another version; re-seeding", name)
-                for table in tables:
-                    conn.execute(f"DROP TABLE IF EXISTS {table}")
-                conn.execute("DELETE FROM sharemock_meta WHERE key = ?", (f"seeded:{name}",))
-        self.install(schema)
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO sharemock_meta (key, value) VALUES (?, ?)", (key, digest)
-            )
-
-    @staticmethod
-    def _has_any(conn: sqlite3.Connection, tables: Sequence[str]) -> bool:
+    def _has_any(self, conn: Connection, tables: Sequence[str]) -> bool:
         marks = ", ".join("?" for _ in tables)
         row = conn.execute(
             f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name IN ({marks})",
             tuple(tables),
         ).fetchone()
         return row is not None
-
-    def is_seeded(self, name: str) -> bool:
-        with self.reading() as conn:
-            row = conn.execute(
-                "SELECT 1 FROM sharemock_meta WHERE key = ?", (f"seeded:{name}",)
-            ).fetchone()
-        return row is not None
-
-    def mark_seeded(self, conn: sqlite3.Connection, name: str) -> None:
-        conn.execute(
-            "INSERT OR REPLACE INTO sharemock_meta (key, value) VALUES (?, '1')",
-            (f"seeded:{name}",),
-        )
-
-    @staticmethod
-    def clear(conn: sqlite3.Connection, tables: Iterable[str]) -> None:
-        """Delete every row of `tables` (children first, as listed by the caller)."""
-        for table in tables:
-            conn.execute(f"DELETE FROM {table}")
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)

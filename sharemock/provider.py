@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from sharemock.config import Settings
+from sharemock.database import Connection
 from sharemock.errors import ApiError, FrameworkFailure
 
 
@@ -36,7 +36,7 @@ class Provider:
     errors: ErrorShape
     schema_sql: str
     tables: tuple[str, ...]  # children first, so they can be cleared in order
-    load_fixtures: Callable[[sqlite3.Connection], None]
+    load_fixtures: Callable[[Connection], None]
     # The credential a fixture user sends (a token, a key...); LookupError for unknown users.
     dev_credential: Callable[[str, Settings], str]
     # The header a credential travels in, and what precedes it there.

@@ -5,19 +5,32 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sharemock.config import Settings
-from sharemock.database import Database
+from sharemock.database import Database, SqliteDatabase
 from sharemock.provider import Provider
+
+
+def open_store(settings: Settings) -> Database:
+    """The configured database, as it is: PostgreSQL at `database_url`, else SQLite."""
+    if settings.database_url:
+        # Imported here: psycopg is loaded only by the processes that use it.
+        from sharemock.postgres import PostgresDatabase
+
+        return PostgresDatabase(settings.database_url)
+    return SqliteDatabase(settings.db_path)
 
 
 def open_database(settings: Settings, providers: Iterable[Provider]) -> Database:
     """Open the configured database, ready to serve (seeded on first use, or reset if asked)."""
-    database = Database(settings.db_path)
+    database = open_store(settings)
     providers = _store_owners(providers)
-    for provider in providers:
-        database.install_tables(provider.name, provider.schema_sql, provider.tables)
-    for provider in providers:
-        if settings.reset or not database.is_seeded(provider.name):
-            reset_provider(database, provider)
+    # Replicas starting at once against an empty database: one installs and seeds, then the
+    # others find it done.
+    with database.setting_up():
+        for provider in providers:
+            database.install_tables(provider.name, provider.schema_sql, provider.tables)
+        for provider in providers:
+            if settings.reset or not database.is_seeded(provider.name):
+                reset_provider(database, provider)
     return database
 
 
@@ -31,6 +44,7 @@ def reset_provider(database: Database, provider: Provider) -> None:
     with database.transaction() as conn:
         database.clear(conn, provider.tables)
         provider.load_fixtures(conn)
+        database.sync_identities(conn, provider.tables)
         database.mark_seeded(conn, provider.name)
 
 

@@ -9,7 +9,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +37,28 @@ def request(url: str, method: str = "GET", body: str | None = None, **headers: s
         return error.code, dict(error.headers), error.read()
 
 
-def serve(tmp_path: Path, *extra: str) -> Iterator[str]:
+def serve(tmp_path: Path, *extra: str, env: Mapping[str, str] | None = None) -> Iterator[str]:
     """`sharemock serve` in a subprocess on a free loopback port, on a database in
-    `tmp_path`; yields its base URL and stops it (by its PID) afterwards."""
+    `tmp_path` (or the one `env` names); yields its base URL and stops it (by its PID)
+    afterwards."""
+    server = spawn(tmp_path, *extra, env=env)
+    try:
+        wait_until_serving(server)
+        yield server.base
+    finally:
+        stop(server)
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    base: str
+
+
+def spawn(tmp_path: Path, *extra: str, env: Mapping[str, str] | None = None) -> Server:
+    """Start `sharemock serve` without waiting for it (see `serve`)."""
     port = free_port()
-    env = {**os.environ, "SHAREMOCK_JWT_SECRET": DEFAULT_JWT_SECRET}
+    environment = {**os.environ, "SHAREMOCK_JWT_SECRET": DEFAULT_JWT_SECRET, **(env or {})}
     process = subprocess.Popen(
         [
             sys.executable,
@@ -56,26 +74,38 @@ def serve(tmp_path: Path, *extra: str) -> Iterator[str]:
             *extra,
         ],
         cwd=REPO,
-        env=env,
+        env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if request(base + "/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"server did not start:\n{output}")
-            time.sleep(0.1)
-        yield base
-    finally:
+    return Server(process, f"http://127.0.0.1:{port}")
+
+
+def wait_until_serving(server: Server, timeout_s: float = 30) -> None:
+    """Wait until the server answers its index page; fail with its output if it does not."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if request(server.base + "/")[0] == 200:
+                return
+        except OSError:
+            pass
+        if server.process.poll() is not None or time.monotonic() > deadline:
+            _end(server.process)
+            output = server.process.stdout.read().decode() if server.process.stdout else ""
+            stop(server)
+            pytest.fail(f"server did not start:\n{output}")
+        time.sleep(0.1)
+
+
+def stop(server: Server) -> None:
+    """Stop the server by its PID."""
+    _end(server.process)
+    if server.process.stdout is not None:
+        server.process.stdout.close()
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
         process.terminate()
         process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()

@@ -28,6 +28,7 @@ CORE = {
     "sharemock.runtime",
     "sharemock.spec",
     "sharemock.database",
+    "sharemock.postgres",
 }
 
 
@@ -85,4 +86,14 @@ def test_provider_imports_no_handler_assembly_or_other_provider(module: str) -> 
 @pytest.mark.parametrize("module", sorted(m for m in SOURCES if m.startswith("handlers")))
 def test_handlers_do_not_reach_the_store_or_sql(module: str) -> None:
     store_modules = {name for name in SOURCES if name.endswith(".store")}
-    assert not _violations(module, {"sqlite3", "sharemock.database", *store_modules, *ASSEMBLY})
+    assert not _violations(
+        module,
+        {
+            "sqlite3",
+            "psycopg",
+            "sharemock.database",
+            "sharemock.postgres",
+            *store_modules,
+            *ASSEMBLY,
+        },
+    )

@@ -146,3 +146,21 @@ def test_one_second_at_the_ceiling_counts_the_answers_that_are_not_2xx(tmp_path:
     assert figures.first_bad.startswith("405")
     assert 0 < figures.p50_ms <= figures.p99_ms
     assert rss.peak >= rss.peak_process > 10 * 2**20
+
+
+def test_the_store_layer_measure_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import store_layer
+
+    assert store_layer.main(["--queries", "5", "--runs", "1"]) == 0
+    printed = capsys.readouterr().out
+    assert "SQLite     sqlite3" in printed and "SQLite     adapter" in printed
+
+
+def test_the_mock_on_postgresql_is_run_only_when_asked_for(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert "mock-pg" not in servers.SERVERS
+    assert servers.known(["mock", "mock-pg"]) == ["mock", "mock-pg"]
+    monkeypatch.setattr(servers, "fresh_postgres_schema", lambda: "postgresql://db/x")
+    argv = servers.command("mock-pg", 8123, workloads()["put"], tmp_path)
+    assert argv[argv.index("--database-url") + 1] == "postgresql://db/x"

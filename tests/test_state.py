@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import pytest
 
 from sharemock.config import Settings
-from sharemock.database import Database
 from sharemock.providers import PROVIDERS
 from sharemock.providers.defdrive import store
-from sharemock.state import open_database
+from sharemock.state import open_database, open_store
+
+# The state these tests check is the same on every backend.
+pytestmark = pytest.mark.backends
 
 
 def test_tables_of_an_older_schema_are_recreated_and_seeded(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    settings: Settings, caplog: pytest.LogCaptureFixture
 ) -> None:
-    path = tmp_path / "state.db"
-    old = Database(path)
+    old = open_store(settings)
     # DefDrive's users before they had quotas, as a database made by an earlier sharemock.
     old.install(
         "CREATE TABLE defdrive_users (id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE,"
@@ -32,7 +32,7 @@ def test_tables_of_an_older_schema_are_recreated_and_seeded(
     old.close()
 
     with caplog.at_level(logging.WARNING, logger="sharemock.database"):
-        database = open_database(Settings(db_path=str(path)), PROVIDERS)
+        database = open_database(settings, PROVIDERS)
     assert "another version" in caplog.text
     with database.reading() as conn:
         assert store.user_by_username(conn, "olduser") is None
@@ -40,8 +40,7 @@ def test_tables_of_an_older_schema_are_recreated_and_seeded(
     assert johndoe is not None and johndoe.max_files == 100
 
 
-def test_tables_of_the_current_schema_keep_their_rows(tmp_path: Path) -> None:
-    settings = Settings(db_path=str(tmp_path / "state.db"))
+def test_tables_of_the_current_schema_keep_their_rows(settings: Settings) -> None:
     database = open_database(settings, PROVIDERS)
     with database.transaction() as conn:
         conn.execute("UPDATE defdrive_users SET name = 'Kept' WHERE id = 15")

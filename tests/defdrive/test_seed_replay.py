@@ -9,7 +9,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import pytest
 from starlette.testclient import TestClient
+
+# The state these tests check is the same on every backend.
+pytestmark = pytest.mark.backends
 
 # Seed 000's example request body, byte for byte.
 SEED_000_BODY = """{

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from starlette.testclient import TestClient
 
 from sharemock.app import create_app
 from sharemock.config import Settings
 from sharemock.providers import PROVIDERS
 from sharemock.state import open_database, reset_all
+
+# The state these tests check is the same on every backend.
+pytestmark = pytest.mark.backends
 
 UPDATE = {"name": "Renamed", "ips": ["10.0.0.50"], "ttl": 30, "enableTTL": True}
 

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from starlette.testclient import TestClient
 
 from tests.filerobot.conftest import SEED_PATH
+
+# The state these tests check is the same on every backend.
+pytestmark = pytest.mark.backends
 
 # The seed's example request body as it prints it: a Ruby hash (`=>`, `nil`).
 SEED_BODY_RUBY = (

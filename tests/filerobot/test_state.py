@@ -16,6 +16,9 @@ from sharemock.providers.filerobot.rules import slug
 from sharemock.state import open_database, reset_all
 from tests.filerobot.conftest import FILE_A, FILE_B, OTHER_PATH, OTHER_UUID, SEED_PATH, SEED_UUID
 
+# The state these tests check is the same on every backend.
+pytestmark = pytest.mark.backends
+
 FOLDER = "0b5f2b0e-7b5a-5d35-9c51-3f7d1c2e0000"
 NEW_ITEMS = [
     {"identifiers": [FILE_B], "type": "file_uuid"},

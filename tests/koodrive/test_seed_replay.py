@@ -9,10 +9,14 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import FrozenClock
 from tests.koodrive.conftest import API, DEMO_SHARE, SEED_MOMENT
+
+# The state these tests check is the same on every backend.
+pytestmark = pytest.mark.backends
 
 # Seed 004's example request body, byte for byte (with the `expireTime` its table omits).
 SEED_BODY = """{

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from sharemock.app import create_app
@@ -14,6 +15,9 @@ from sharemock.providers.koodrive.fixtures import DEMO_SPACE
 from sharemock.state import open_database, reset_all
 from tests.conftest import FrozenClock
 from tests.koodrive.conftest import API, DEMO_SHARE, SEED_MOMENT
+
+# The state these tests check is the same on every backend.
+pytestmark = pytest.mark.backends
 
 UPDATE = {"validDays": 30, "extractCode": "Zz9Yy8Xx", "comment": "for the auditors"}
 FILES = {

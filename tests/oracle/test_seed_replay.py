@@ -16,6 +16,9 @@ from sharemock.providers.oracle.store import link_by_id
 from tests.conftest import FrozenClock
 from tests.oracle.conftest import LINK, LINK_PATH, XML_HEADERS, from_xml, to_xml_body
 
+# The state these tests check is the same on every backend.
+pytestmark = pytest.mark.backends
+
 # The seed's example request body (its "Examples" section), byte for byte.
 SEED_BODY = """{
 \t"assignedUsers": "@everybody",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from starlette.testclient import TestClient
 
 from sharemock.app import create_app
@@ -13,6 +14,9 @@ from sharemock.providers.oracle.store import link_by_id
 from sharemock.state import open_database, reset_all
 from tests.conftest import FrozenClock
 from tests.oracle.conftest import AA_FILE, AA_FOLDER, API, BB_FILE, BB_LINK, LINK, LINK_PATH
+
+# The state these tests check is the same on every backend.
+pytestmark = pytest.mark.backends
 
 EDIT = {
     "assignedUsers": "useraa, userbb@example.com",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
+from sharemock.database import Connection
 from sharemock.providers.defdrive import store
 from sharemock.providers.defdrive.auth import hash_password
 from sharemock.providers.defdrive.types import AccessSettings, File, User
@@ -72,7 +72,7 @@ ACCESSES = (
 )
 
 
-def load(conn: sqlite3.Connection) -> None:
+def load(conn: Connection) -> None:
     for account in USERS:
         password_hash = hash_password(account.password, salt=f"seed-{account.id}")
         user = User(

@@ -9,12 +9,11 @@ from __future__ import annotations
 import ipaddress
 import posixpath
 import secrets
-import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sharemock.database import Database
+from sharemock.database import Connection, Database
 from sharemock.errors import ApiError
 from sharemock.providers.defdrive import store
 from sharemock.providers.defdrive.auth import hash_password, password_matches
@@ -70,7 +69,7 @@ def quota_of(database: Database, user_id: int) -> Quota:
         return _quota(conn, user_id)
 
 
-def _quota(conn: sqlite3.Connection, user_id: int) -> Quota:
+def _quota(conn: Connection, user_id: int) -> Quota:
     user = store.user_by_id(conn, user_id)
     if user is None:
         # A well-signed token of no account: the Go server answers 500 "Failed to get user
@@ -152,7 +151,7 @@ def files_of(database: Database, user_id: int) -> list[File]:
         return store.files_of_user(conn, user_id)
 
 
-def _owned_file(conn: sqlite3.Connection, file_id: int, user_id: int, refusal: str) -> File:
+def _owned_file(conn: Connection, file_id: int, user_id: int, refusal: str) -> File:
     file = store.file_by_id(conn, file_id)
     if file is None:
         raise ApiError(404, FILE_NOT_FOUND)
@@ -161,7 +160,7 @@ def _owned_file(conn: sqlite3.Connection, file_id: int, user_id: int, refusal: s
     return file
 
 
-def _owned_access(conn: sqlite3.Connection, access_id: int, user_id: int, verb: str) -> Access:
+def _owned_access(conn: Connection, access_id: int, user_id: int, verb: str) -> Access:
     access = store.access_by_id(conn, access_id)
     if access is None:
         raise ApiError(404, ACCESS_NOT_FOUND)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
+from sharemock.database import Connection, Insert, Row
 from sharemock.providers.defdrive.types import Access, AccessSettings, File, Usage, User
 
 # AUTOINCREMENT: like the real server's Postgres sequences, a deleted row's id is never handed
@@ -57,7 +57,7 @@ CREATE INDEX IF NOT EXISTS defdrive_accesses_file ON defdrive_accesses(file_id);
 TABLES = ("defdrive_accesses", "defdrive_files", "defdrive_users")
 
 
-def _user(row: sqlite3.Row) -> User:
+def _user(row: Row) -> User:
     return User(
         id=row["id"],
         username=row["username"],
@@ -79,7 +79,7 @@ def _list_column(values: tuple[str, ...] | None) -> str | None:
     return None if values is None else json.dumps(list(values))
 
 
-def _file(row: sqlite3.Row) -> File:
+def _file(row: Row) -> File:
     return File(
         id=row["id"],
         name=row["name"],
@@ -92,7 +92,7 @@ def _file(row: sqlite3.Row) -> File:
     )
 
 
-def _access(row: sqlite3.Row) -> Access:
+def _access(row: Row) -> Access:
     settings = AccessSettings(
         name=row["name"],
         subnets=_list(row["subnets"]),
@@ -131,143 +131,176 @@ def _settings_columns(settings: AccessSettings) -> tuple[object, ...]:
 _FILE_COLUMNS = "id, name, location, size, public, user_id, created_at, updated_at"
 
 
-def insert_user(conn: sqlite3.Connection, user: User, *, with_id: bool = True) -> int:
+_INSERT_USER = Insert(
+    "defdrive_users",
+    (
+        "username",
+        "password_hash",
+        "name",
+        "email",
+        "max_files",
+        "max_storage",
+        "created_at",
+        "updated_at",
+    ),
+)
+
+
+def insert_user(conn: Connection, user: User, *, with_id: bool = True) -> int:
     """Store `user`; without `with_id` the store picks the next id. Returns the id."""
-    cursor = conn.execute(
-        "INSERT INTO defdrive_users (id, username, password_hash, name, email, max_files,"
-        " max_storage, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            user.id if with_id else None,
-            user.username,
-            user.password_hash,
-            user.name,
-            user.email,
-            user.max_files,
-            user.max_storage,
-            user.created_at,
-            user.updated_at,
-        ),
+    values = (
+        user.username,
+        user.password_hash,
+        user.name,
+        user.email,
+        user.max_files,
+        user.max_storage,
+        user.created_at,
+        user.updated_at,
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return _INSERT_USER.run(conn, values, user.id if with_id else None)
 
 
-def user_by_id(conn: sqlite3.Connection, user_id: int) -> User | None:
+def user_by_id(conn: Connection, user_id: int) -> User | None:
     row = conn.execute("SELECT * FROM defdrive_users WHERE id = ?", (user_id,)).fetchone()
     return _user(row) if row else None
 
 
-def user_by_username(conn: sqlite3.Connection, username: str) -> User | None:
+def user_by_username(conn: Connection, username: str) -> User | None:
     row = conn.execute("SELECT * FROM defdrive_users WHERE username = ?", (username,)).fetchone()
     return _user(row) if row else None
 
 
+_INSERT_FILE = Insert(
+    "defdrive_files",
+    (
+        "name",
+        "location",
+        "size",
+        "public",
+        "user_id",
+        "content",
+        "created_at",
+        "updated_at",
+    ),
+)
+
+
 def insert_file(
-    conn: sqlite3.Connection, file: File, content: bytes | None = None, *, with_id: bool = True
+    conn: Connection, file: File, content: bytes | None = None, *, with_id: bool = True
 ) -> int:
     """Store `file` (and its bytes, if any); without `with_id` the store picks the id."""
-    cursor = conn.execute(
-        "INSERT INTO defdrive_files"
-        " (id, name, location, size, public, user_id, content, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            file.id if with_id else None,
-            file.name,
-            file.location,
-            file.size,
-            int(file.public),
-            file.user_id,
-            content,
-            file.created_at,
-            file.updated_at,
-        ),
+    values = (
+        file.name,
+        file.location,
+        file.size,
+        int(file.public),
+        file.user_id,
+        content,
+        file.created_at,
+        file.updated_at,
     )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return _INSERT_FILE.run(conn, values, file.id if with_id else None)
 
 
-def file_by_id(conn: sqlite3.Connection, file_id: int) -> File | None:
+def file_by_id(conn: Connection, file_id: int) -> File | None:
     row = conn.execute(
         f"SELECT {_FILE_COLUMNS} FROM defdrive_files WHERE id = ?", (file_id,)
     ).fetchone()
     return _file(row) if row else None
 
 
-def file_content(conn: sqlite3.Connection, file_id: int) -> bytes | None:
+def file_content(conn: Connection, file_id: int) -> bytes | None:
     """The bytes an upload stored, or None for a fixture file (which has none)."""
     row = conn.execute("SELECT content FROM defdrive_files WHERE id = ?", (file_id,)).fetchone()
     return None if row is None or row["content"] is None else bytes(row["content"])
 
 
-def files_of_user(conn: sqlite3.Connection, user_id: int) -> list[File]:
+def files_of_user(conn: Connection, user_id: int) -> list[File]:
     rows = conn.execute(
         f"SELECT {_FILE_COLUMNS} FROM defdrive_files WHERE user_id = ? ORDER BY id", (user_id,)
     ).fetchall()
     return [_file(row) for row in rows]
 
 
-def file_name_taken(conn: sqlite3.Connection, user_id: int, name: str) -> bool:
+def file_name_taken(conn: Connection, user_id: int, name: str) -> bool:
     row = conn.execute(
         "SELECT 1 FROM defdrive_files WHERE user_id = ? AND name = ?", (user_id, name)
     ).fetchone()
     return row is not None
 
 
-def usage_of_user(conn: sqlite3.Connection, user_id: int) -> Usage:
+def usage_of_user(conn: Connection, user_id: int) -> Usage:
     row = conn.execute(
-        "SELECT COUNT(*) AS files, COALESCE(SUM(size), 0) AS storage"
+        # CAST: PostgreSQL's SUM of integers is a NUMERIC (a Decimal in Python).
+        "SELECT COUNT(*) AS files, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS storage"
         " FROM defdrive_files WHERE user_id = ?",
         (user_id,),
     ).fetchone()
     return Usage(files=row["files"], storage=row["storage"])
 
 
-def delete_file(conn: sqlite3.Connection, file_id: int) -> None:
+def delete_file(conn: Connection, file_id: int) -> None:
     """Delete the file; its accesses go with it (ON DELETE CASCADE)."""
     conn.execute("DELETE FROM defdrive_files WHERE id = ?", (file_id,))
 
 
-def set_file_public(conn: sqlite3.Connection, file_id: int, public: bool, now: str) -> None:
+def set_file_public(conn: Connection, file_id: int, public: bool, now: str) -> None:
     conn.execute(
         "UPDATE defdrive_files SET public = ?, updated_at = ? WHERE id = ?",
         (int(public), now, file_id),
     )
 
 
+_INSERT_ACCESS = Insert(
+    "defdrive_accesses",
+    (
+        # _settings_columns' order, then the access's own columns.
+        "name",
+        "subnets",
+        "ips",
+        "expires",
+        "public",
+        "one_time_use",
+        "ttl",
+        "enable_ttl",
+        "file_id",
+        "link",
+        "used",
+        "created_at",
+        "updated_at",
+    ),
+)
+
+
 def insert_access(
-    conn: sqlite3.Connection,
+    conn: Connection,
     file_id: int,
     link: str,
     settings: AccessSettings,
     now: str,
     access_id: int | None = None,
 ) -> int:
-    cursor = conn.execute(
-        "INSERT INTO defdrive_accesses (id, file_id, link, name, subnets, ips, expires, public,"
-        " one_time_use, ttl, enable_ttl, used, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)",
-        (access_id, file_id, link, *_settings_columns(settings), now, now),
-    )
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    values = (*_settings_columns(settings), file_id, link, 0, now, now)
+    return _INSERT_ACCESS.run(conn, values, access_id)
 
 
-def link_exists(conn: sqlite3.Connection, link: str) -> bool:
+def link_exists(conn: Connection, link: str) -> bool:
     row = conn.execute("SELECT 1 FROM defdrive_accesses WHERE link = ?", (link,)).fetchone()
     return row is not None
 
 
-def access_by_id(conn: sqlite3.Connection, access_id: int) -> Access | None:
+def access_by_id(conn: Connection, access_id: int) -> Access | None:
     row = conn.execute("SELECT * FROM defdrive_accesses WHERE id = ?", (access_id,)).fetchone()
     return _access(row) if row else None
 
 
-def access_by_link(conn: sqlite3.Connection, link: str) -> Access | None:
+def access_by_link(conn: Connection, link: str) -> Access | None:
     row = conn.execute("SELECT * FROM defdrive_accesses WHERE link = ?", (link,)).fetchone()
     return _access(row) if row else None
 
 
-def accesses_of_file(conn: sqlite3.Connection, file_id: int) -> list[Access]:
+def accesses_of_file(conn: Connection, file_id: int) -> list[Access]:
     rows = conn.execute(
         "SELECT * FROM defdrive_accesses WHERE file_id = ? ORDER BY id", (file_id,)
     ).fetchall()
@@ -275,7 +308,7 @@ def accesses_of_file(conn: sqlite3.Connection, file_id: int) -> list[Access]:
 
 
 def replace_access_settings(
-    conn: sqlite3.Connection, access_id: int, settings: AccessSettings, now: str
+    conn: Connection, access_id: int, settings: AccessSettings, now: str
 ) -> None:
     conn.execute(
         "UPDATE defdrive_accesses SET name = ?, subnets = ?, ips = ?, expires = ?, public = ?,"
@@ -284,9 +317,9 @@ def replace_access_settings(
     )
 
 
-def mark_access_used(conn: sqlite3.Connection, access_id: int) -> None:
+def mark_access_used(conn: Connection, access_id: int) -> None:
     conn.execute("UPDATE defdrive_accesses SET used = 1 WHERE id = ?", (access_id,))
 
 
-def delete_access(conn: sqlite3.Connection, access_id: int) -> None:
+def delete_access(conn: Connection, access_id: int) -> None:
     conn.execute("DELETE FROM defdrive_accesses WHERE id = ?", (access_id,))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
-
+from sharemock.database import Connection
 from sharemock.providers.filerobot import store
 from sharemock.providers.filerobot.auth import key_digest
 from sharemock.providers.filerobot.types import (
@@ -79,7 +78,7 @@ SHAREBOXES = (
 )
 
 
-def load(conn: sqlite3.Connection) -> None:
+def load(conn: Connection) -> None:
     for token, key in PROJECTS:
         store.insert_project(conn, Project(token, key_digest(key)))
     for uuid, project, puid, base, settings, written_at in SHAREBOXES:

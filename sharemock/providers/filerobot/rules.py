@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 import secrets
-import sqlite3
 import unicodedata
 import uuid as uuid_module
 from dataclasses import replace
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sharemock.database import Database
+from sharemock.database import Connection, Database
 from sharemock.errors import ApiError
 from sharemock.providers.filerobot import store
 from sharemock.providers.filerobot.auth import key_digest
@@ -124,7 +123,7 @@ def canonical_uuid(value: str) -> str:
     return value.lower()
 
 
-def _owned(conn: sqlite3.Connection, project: str, uuid: str) -> Sharebox:
+def _owned(conn: Connection, project: str, uuid: str) -> Sharebox:
     """The project's sharebox; another project's is as absent as one that never existed."""
     box = store.sharebox_of_project(conn, project, uuid)
     if box is None:
@@ -142,14 +141,14 @@ def get_share(database: Database, project: str, uuid: str) -> Sharebox:
         return _owned(conn, project, canonical_uuid(uuid))
 
 
-def _new_puid(conn: sqlite3.Connection) -> str:
+def _new_puid(conn: Connection) -> str:
     while True:  # 62**26 values: a clash is a formality
         puid = "".join(secrets.choice(_PUID_ALPHABET) for _ in range(PUID_LENGTH))
         if not store.puid_exists(conn, puid):
             return puid
 
 
-def _new_uuid(conn: sqlite3.Connection) -> str:
+def _new_uuid(conn: Connection) -> str:
     while True:
         value = str(uuid_module.uuid4())
         if not store.uuid_exists(conn, value):

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
+from sharemock.database import Connection, Row
 from sharemock.providers.filerobot.types import (
     Credential,
     Item,
@@ -44,7 +44,7 @@ CREATE INDEX IF NOT EXISTS filerobot_shareboxes_project ON filerobot_shareboxes(
 TABLES = ("filerobot_shareboxes", "filerobot_projects")
 
 
-def _sharebox(row: sqlite3.Row) -> Sharebox:
+def _sharebox(row: Row) -> Sharebox:
     settings = ShareSettings(
         title=row["title"],
         items=tuple(Item.from_json(data) for data in json.loads(row["items"])),
@@ -85,14 +85,14 @@ def _settings_columns(settings: ShareSettings) -> tuple[object, ...]:
     )
 
 
-def insert_project(conn: sqlite3.Connection, project: Project) -> None:
+def insert_project(conn: Connection, project: Project) -> None:
     conn.execute(
         "INSERT INTO filerobot_projects (token, key_digest) VALUES (?, ?)",
         (project.token, project.key_digest),
     )
 
 
-def project_by_key_digest(conn: sqlite3.Connection, digest: str) -> Project | None:
+def project_by_key_digest(conn: Connection, digest: str) -> Project | None:
     row = conn.execute(
         "SELECT token, key_digest FROM filerobot_projects WHERE key_digest = ?", (digest,)
     ).fetchone()
@@ -100,7 +100,7 @@ def project_by_key_digest(conn: sqlite3.Connection, digest: str) -> Project | No
 
 
 def insert_sharebox(
-    conn: sqlite3.Connection,
+    conn: Connection,
     uuid: str,
     project: str,
     puid: str,
@@ -117,40 +117,38 @@ def insert_sharebox(
     )
 
 
-def uuid_exists(conn: sqlite3.Connection, uuid: str) -> bool:
+def uuid_exists(conn: Connection, uuid: str) -> bool:
     row = conn.execute("SELECT 1 FROM filerobot_shareboxes WHERE uuid = ?", (uuid,)).fetchone()
     return row is not None
 
 
-def puid_exists(conn: sqlite3.Connection, puid: str) -> bool:
+def puid_exists(conn: Connection, puid: str) -> bool:
     row = conn.execute("SELECT 1 FROM filerobot_shareboxes WHERE puid = ?", (puid,)).fetchone()
     return row is not None
 
 
-def sharebox_by_puid(conn: sqlite3.Connection, project: str, puid: str) -> Sharebox | None:
+def sharebox_by_puid(conn: Connection, project: str, puid: str) -> Sharebox | None:
     row = conn.execute(
         "SELECT * FROM filerobot_shareboxes WHERE project = ? AND puid = ?", (project, puid)
     ).fetchone()
     return _sharebox(row) if row else None
 
 
-def sharebox_of_project(conn: sqlite3.Connection, project: str, uuid: str) -> Sharebox | None:
+def sharebox_of_project(conn: Connection, project: str, uuid: str) -> Sharebox | None:
     row = conn.execute(
         "SELECT * FROM filerobot_shareboxes WHERE project = ? AND uuid = ?", (project, uuid)
     ).fetchone()
     return _sharebox(row) if row else None
 
 
-def shareboxes_of_project(conn: sqlite3.Connection, project: str) -> list[Sharebox]:
+def shareboxes_of_project(conn: Connection, project: str) -> list[Sharebox]:
     rows = conn.execute(
         "SELECT * FROM filerobot_shareboxes WHERE project = ? ORDER BY id", (project,)
     ).fetchall()
     return [_sharebox(row) for row in rows]
 
 
-def replace_settings(
-    conn: sqlite3.Connection, uuid: str, settings: ShareSettings, now: str
-) -> None:
+def replace_settings(conn: Connection, uuid: str, settings: ShareSettings, now: str) -> None:
     conn.execute(
         "UPDATE filerobot_shareboxes SET title = ?, description = ?, items = ?, starts_at = ?,"
         " expires_at = ?, starts_tz = ?, expires_tz = ?, auth = ?, show_starts_at = ?,"
@@ -159,5 +157,5 @@ def replace_settings(
     )
 
 
-def delete_sharebox(conn: sqlite3.Connection, uuid: str) -> None:
+def delete_sharebox(conn: Connection, uuid: str) -> None:
     conn.execute("DELETE FROM filerobot_shareboxes WHERE uuid = ?", (uuid,))

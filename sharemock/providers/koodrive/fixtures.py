@@ -6,8 +6,7 @@ before the seed's update: shared at `2025-05-20T01:37:49.052Z` for 7 days.
 
 from __future__ import annotations
 
-import sqlite3
-
+from sharemock.database import Connection
 from sharemock.providers.koodrive import store
 from sharemock.providers.koodrive.types import Container, Share, StoredFile, User
 
@@ -69,7 +68,7 @@ OTHER_SHARE = Share(
 SHARES = (DEMO_SHARE, OTHER_SHARE)
 
 
-def load(conn: sqlite3.Connection) -> None:
+def load(conn: Connection) -> None:
     for user in USERS:
         store.insert_user(conn, user)
     for container in CONTAINERS:

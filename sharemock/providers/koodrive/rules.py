@@ -7,12 +7,11 @@ both are silent the choices are recorded in docs/providers/koodrive.md.
 from __future__ import annotations
 
 import secrets
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from sharemock.database import Database
+from sharemock.database import Connection, Database
 from sharemock.errors import ApiError
 from sharemock.providers.koodrive import errors, store
 from sharemock.providers.koodrive.types import NewShare, Share, ShareChanges
@@ -39,14 +38,14 @@ def _not_found(share_id: str) -> ApiError:
     return errors.refusal(400, errors.RESOURCE_NOT_FOUND, f"no share {share_id} of the caller")
 
 
-def _owned_share(conn: sqlite3.Connection, share_id: str, owner_id: str) -> Share:
+def _owned_share(conn: Connection, share_id: str, owner_id: str) -> Share:
     share = store.share_of_owner(conn, share_id, owner_id)
     if share is None:
         raise _not_found(share_id)
     return share
 
 
-def _fresh_identifiers(conn: sqlite3.Connection) -> tuple[str, str]:
+def _fresh_identifiers(conn: Connection) -> tuple[str, str]:
     """A new 19-digit share id and its short URL (the id + 1, as in the seed's example)."""
     while True:
         share_id = 10**18 + 2 * secrets.randbelow(4 * 10**18)

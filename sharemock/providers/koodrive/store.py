@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import sqlite3
+import re
 
+from sharemock.database import Connection, Row
 from sharemock.providers.koodrive.types import Container, Share, StoredFile, User
 
 SCHEMA = """
@@ -46,6 +47,8 @@ CREATE INDEX IF NOT EXISTS koodrive_shares_owner ON koodrive_shares(owner_id, sh
 
 TABLES = ("koodrive_shares", "koodrive_files", "koodrive_containers", "koodrive_users")
 
+_LIKE_SPECIAL = re.compile(r"[!%_]")
+
 _SHARE_COLUMNS = (
     "id, short_url, owner_id, container_id, file_ids, scope, extract_code, display_name,"
     " status, comment, view_cnt, download_cnt, save_cnt, share_time, create_time,"
@@ -53,7 +56,7 @@ _SHARE_COLUMNS = (
 )
 
 
-def _share(row: sqlite3.Row) -> Share:
+def _share(row: Row) -> Share:
     return Share(
         id=row["id"],
         short_url=row["short_url"],
@@ -75,49 +78,49 @@ def _share(row: sqlite3.Row) -> Share:
     )
 
 
-def insert_user(conn: sqlite3.Connection, user: User) -> None:
+def insert_user(conn: Connection, user: User) -> None:
     conn.execute(
         "INSERT INTO koodrive_users (id, name, access_token) VALUES (?, ?, ?)",
         (user.id, user.name, user.access_token),
     )
 
 
-def user_by_token(conn: sqlite3.Connection, token: str) -> User | None:
+def user_by_token(conn: Connection, token: str) -> User | None:
     row = conn.execute(
         "SELECT id, name, access_token FROM koodrive_users WHERE access_token = ?", (token,)
     ).fetchone()
     return User(row["id"], row["name"], row["access_token"]) if row else None
 
 
-def insert_container(conn: sqlite3.Connection, container: Container) -> None:
+def insert_container(conn: Connection, container: Container) -> None:
     conn.execute(
         "INSERT INTO koodrive_containers (id, owner_id) VALUES (?, ?)",
         (container.id, container.owner_id),
     )
 
 
-def container_by_id(conn: sqlite3.Connection, container_id: str) -> Container | None:
+def container_by_id(conn: Connection, container_id: str) -> Container | None:
     row = conn.execute(
         "SELECT id, owner_id FROM koodrive_containers WHERE id = ?", (container_id,)
     ).fetchone()
     return Container(row["id"], row["owner_id"]) if row else None
 
 
-def insert_file(conn: sqlite3.Connection, file: StoredFile) -> None:
+def insert_file(conn: Connection, file: StoredFile) -> None:
     conn.execute(
         "INSERT INTO koodrive_files (id, container_id, name) VALUES (?, ?, ?)",
         (file.id, file.container_id, file.name),
     )
 
 
-def file_by_id(conn: sqlite3.Connection, file_id: str) -> StoredFile | None:
+def file_by_id(conn: Connection, file_id: str) -> StoredFile | None:
     row = conn.execute(
         "SELECT id, container_id, name FROM koodrive_files WHERE id = ?", (file_id,)
     ).fetchone()
     return StoredFile(row["id"], row["container_id"], row["name"]) if row else None
 
 
-def insert_share(conn: sqlite3.Connection, share: Share) -> None:
+def insert_share(conn: Connection, share: Share) -> None:
     conn.execute(
         f"INSERT INTO koodrive_shares ({_SHARE_COLUMNS})"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -143,7 +146,7 @@ def insert_share(conn: sqlite3.Connection, share: Share) -> None:
     )
 
 
-def identifier_taken(conn: sqlite3.Connection, identifier: str) -> bool:
+def identifier_taken(conn: Connection, identifier: str) -> bool:
     """Whether `identifier` is already some share's id or short URL."""
     row = conn.execute(
         "SELECT 1 FROM koodrive_shares WHERE id = ? OR short_url = ?", (identifier, identifier)
@@ -151,7 +154,7 @@ def identifier_taken(conn: sqlite3.Connection, identifier: str) -> bool:
     return row is not None
 
 
-def share_of_owner(conn: sqlite3.Connection, share_id: str, owner_id: str) -> Share | None:
+def share_of_owner(conn: Connection, share_id: str, owner_id: str) -> Share | None:
     row = conn.execute(
         f"SELECT {_SHARE_COLUMNS} FROM koodrive_shares WHERE id = ? AND owner_id = ?",
         (share_id, owner_id),
@@ -160,7 +163,7 @@ def share_of_owner(conn: sqlite3.Connection, share_id: str, owner_id: str) -> Sh
 
 
 def shares_of_owner(
-    conn: sqlite3.Connection,
+    conn: Connection,
     owner_id: str,
     *,
     ascending: bool,
@@ -173,9 +176,10 @@ def shares_of_owner(
     clauses = ["owner_id = ?"]
     arguments: list[object] = [owner_id]
     if name_contains:
-        # instr() rather than LIKE, so `%` and `_` in the filter are taken literally.
-        clauses.append("instr(lower(display_name), lower(?)) > 0")
-        arguments.append(name_contains)
+        # LIKE with `%` and `_` in the filter escaped, so they are taken literally.
+        clauses.append("lower(display_name) LIKE lower(?) ESCAPE '!'")
+        escaped = _LIKE_SPECIAL.sub(r"!\g<0>", name_contains)
+        arguments.append(f"%{escaped}%")
     rows = conn.execute(
         f"SELECT {_SHARE_COLUMNS} FROM koodrive_shares WHERE {' AND '.join(clauses)}"
         f" ORDER BY share_time {direction}, id {direction} LIMIT ? OFFSET ?",
@@ -184,7 +188,7 @@ def shares_of_owner(
     return [_share(row) for row in rows]
 
 
-def update_share(conn: sqlite3.Connection, share: Share) -> None:
+def update_share(conn: Connection, share: Share) -> None:
     """Write the settable fields of `share` (access code, message, times)."""
     conn.execute(
         "UPDATE koodrive_shares SET extract_code = ?, comment = ?, update_time = ?,"
@@ -193,7 +197,7 @@ def update_share(conn: sqlite3.Connection, share: Share) -> None:
     )
 
 
-def delete_share(conn: sqlite3.Connection, share_id: str, owner_id: str) -> bool:
+def delete_share(conn: Connection, share_id: str, owner_id: str) -> bool:
     """Delete the owner's share; whether there was one."""
     cursor = conn.execute(
         "DELETE FROM koodrive_shares WHERE id = ? AND owner_id = ?", (share_id, owner_id)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
+from sharemock.database import Connection
 from sharemock.providers.oracle import store
 from sharemock.providers.oracle.auth import hash_password
 from sharemock.providers.oracle.types import Item, LinkSettings, PublicLink, User
@@ -56,7 +56,7 @@ BB_LINK = PublicLink(
 LINKS = (SEED_LINK, BB_LINK)
 
 
-def load(conn: sqlite3.Connection) -> None:
+def load(conn: Connection) -> None:
     for account in USERS:
         password_hash = hash_password(account.password, salt=f"seed-{account.login}")
         store.insert_user(

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 import secrets
-import sqlite3
 from datetime import UTC, datetime
 
-from sharemock.database import Database
+from sharemock.database import Connection, Database
 from sharemock.providers.oracle import errors, store
 from sharemock.providers.oracle.types import (
     Item,
@@ -57,7 +56,7 @@ def _password(value: str) -> str | None:
     return value or None
 
 
-def _owned_item(conn: sqlite3.Connection, user_id: str, item_type: ItemType, item_id: str) -> Item:
+def _owned_item(conn: Connection, user_id: str, item_type: ItemType, item_id: str) -> Item:
     item = store.item_by_id(conn, item_id)
     if item is None or item.type != item_type:
         raise errors.item_not_found(item_type, item_id)
@@ -66,7 +65,7 @@ def _owned_item(conn: sqlite3.Connection, user_id: str, item_type: ItemType, ite
     return item
 
 
-def _owned_link(conn: sqlite3.Connection, user_id: str, link_id: str) -> PublicLink:
+def _owned_link(conn: Connection, user_id: str, link_id: str) -> PublicLink:
     link = store.link_by_id(conn, link_id)
     if link is None:
         raise errors.link_not_found(link_id)
@@ -76,7 +75,7 @@ def _owned_link(conn: sqlite3.Connection, user_id: str, link_id: str) -> PublicL
     return link
 
 
-def _new_link_id(conn: sqlite3.Connection) -> str:
+def _new_link_id(conn: Connection) -> str:
     link_id = f"L{secrets.token_hex(12).upper()[:23]}{_LINK_SERIES}"
     while store.link_id_exists(conn, link_id):  # 92 random bits: a formality
         link_id = f"L{secrets.token_hex(12).upper()[:23]}{_LINK_SERIES}"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
+from sharemock.database import Connection, Row
 from sharemock.providers.oracle.types import Item, LinkSettings, PublicLink, User
 
 SCHEMA = """
@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS oracle_links (
 );
 -- One link per name on an item, and one unnamed link (names are never empty).
 CREATE UNIQUE INDEX IF NOT EXISTS oracle_links_item_name
-    ON oracle_links(item_id, IFNULL(name, ''));
+    ON oracle_links(item_id, COALESCE(name, ''));
 """
 
 TABLES = ("oracle_links", "oracle_items", "oracle_users")
@@ -47,15 +47,15 @@ _LINK_SELECT = (
 )
 
 
-def _user(row: sqlite3.Row) -> User:
+def _user(row: Row) -> User:
     return User(row["id"], row["login"], row["display_name"], row["password_hash"], row["token"])
 
 
-def _item(row: sqlite3.Row) -> Item:
+def _item(row: Row) -> Item:
     return Item(row["id"], row["type"], row["name"], row["owner_id"])
 
 
-def _link(row: sqlite3.Row) -> PublicLink:
+def _link(row: Row) -> PublicLink:
     settings = LinkSettings(
         assigned_users=row["assigned_users"],
         role=row["role"],
@@ -74,7 +74,7 @@ def _link(row: sqlite3.Row) -> PublicLink:
     )
 
 
-def insert_user(conn: sqlite3.Connection, user: User) -> None:
+def insert_user(conn: Connection, user: User) -> None:
     conn.execute(
         "INSERT INTO oracle_users (id, login, display_name, password_hash, token)"
         " VALUES (?, ?, ?, ?, ?)",
@@ -82,30 +82,30 @@ def insert_user(conn: sqlite3.Connection, user: User) -> None:
     )
 
 
-def user_by_login(conn: sqlite3.Connection, login: str) -> User | None:
+def user_by_login(conn: Connection, login: str) -> User | None:
     row = conn.execute("SELECT * FROM oracle_users WHERE login = ?", (login,)).fetchone()
     return _user(row) if row else None
 
 
-def user_by_token(conn: sqlite3.Connection, token: str) -> User | None:
+def user_by_token(conn: Connection, token: str) -> User | None:
     row = conn.execute("SELECT * FROM oracle_users WHERE token = ?", (token,)).fetchone()
     return _user(row) if row else None
 
 
-def insert_item(conn: sqlite3.Connection, item: Item) -> None:
+def insert_item(conn: Connection, item: Item) -> None:
     conn.execute(
         "INSERT INTO oracle_items (id, type, name, owner_id) VALUES (?, ?, ?, ?)",
         (item.id, item.type, item.name, item.owner_id),
     )
 
 
-def item_by_id(conn: sqlite3.Connection, item_id: str) -> Item | None:
+def item_by_id(conn: Connection, item_id: str) -> Item | None:
     row = conn.execute("SELECT * FROM oracle_items WHERE id = ?", (item_id,)).fetchone()
     return _item(row) if row else None
 
 
 def insert_link(
-    conn: sqlite3.Connection,
+    conn: Connection,
     link_id: str,
     item_id: str,
     name: str | None,
@@ -133,36 +133,34 @@ def insert_link(
     )
 
 
-def link_by_id(conn: sqlite3.Connection, link_id: str) -> PublicLink | None:
+def link_by_id(conn: Connection, link_id: str) -> PublicLink | None:
     row = conn.execute(f"{_LINK_SELECT} WHERE oracle_links.id = ?", (link_id,)).fetchone()
     return _link(row) if row else None
 
 
-def link_id_exists(conn: sqlite3.Connection, link_id: str) -> bool:
+def link_id_exists(conn: Connection, link_id: str) -> bool:
     return (
         conn.execute("SELECT 1 FROM oracle_links WHERE id = ?", (link_id,)).fetchone() is not None
     )
 
 
-def link_named(conn: sqlite3.Connection, item_id: str, name: str | None) -> bool:
+def link_named(conn: Connection, item_id: str, name: str | None) -> bool:
     """Whether the item already has a link of that name (`None`: an unnamed link)."""
     row = conn.execute(
-        "SELECT 1 FROM oracle_links WHERE item_id = ? AND IFNULL(name, '') = ?",
+        "SELECT 1 FROM oracle_links WHERE item_id = ? AND COALESCE(name, '') = ?",
         (item_id, name or ""),
     ).fetchone()
     return row is not None
 
 
-def links_of_item(conn: sqlite3.Connection, item_id: str) -> list[PublicLink]:
+def links_of_item(conn: Connection, item_id: str) -> list[PublicLink]:
     rows = conn.execute(
         f"{_LINK_SELECT} WHERE oracle_links.item_id = ? ORDER BY oracle_links.seq", (item_id,)
     ).fetchall()
     return [_link(row) for row in rows]
 
 
-def update_link(
-    conn: sqlite3.Connection, link_id: str, settings: LinkSettings, modified: str
-) -> None:
+def update_link(conn: Connection, link_id: str, settings: LinkSettings, modified: str) -> None:
     values: tuple[Any, ...] = (
         settings.assigned_users,
         settings.role,
@@ -178,5 +176,5 @@ def update_link(
     )
 
 
-def delete_link(conn: sqlite3.Connection, link_id: str) -> None:
+def delete_link(conn: Connection, link_id: str) -> None:
     conn.execute("DELETE FROM oracle_links WHERE id = ?", (link_id,))
