@@ -27,7 +27,7 @@ from tests.serving import free_port
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PRISM = REPO / "bench" / "node_modules" / ".bin" / "prism"
-SERVERS = ("mock", "mock-2w", "prism", "ceiling")
+SERVERS = ("mock", "mock-1w", "prism", "ceiling")
 # Run only when asked for (BENCH_SERVERS=mock,mock-pg): the mock on PostgreSQL.
 EXTRA_SERVERS = ("mock-pg",)
 ENV_DATABASE_URL = "BENCH_DATABASE_URL"
@@ -46,13 +46,13 @@ class Running:
 
 def command(name: str, port: int, workload: Workload, scratch: Path) -> list[str]:
     """How `name` is started on `port` for `workload`, with its files in `scratch`."""
-    if name in ("mock", "mock-2w", "mock-pg"):
-        # Exactly `make serve`'s command, on a fresh database.
+    if name in ("mock", "mock-1w", "mock-pg"):
+        # Exactly `make serve`'s command (one worker per core), on a fresh database.
         serve = [str(BIN / "sharemock"), "serve", "--host", "127.0.0.1", "--port", str(port)]
         serve += ["--db", str(scratch / "state.db")]
         if name == "mock-pg":
             serve += ["--database-url", fresh_postgres_schema()]
-        return serve + (["--workers", "2"] if name == "mock-2w" else [])
+        return serve + (["--workers", "1"] if name == "mock-1w" else [])
     if name == "prism":
         document = scratch / "prism.json"
         document.write_text(json.dumps(joined_document(REPO / "openapi", workload.providers)))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 LABELS = {
-    "mock": "sharemock (make serve, 1 worker)",
-    "mock-2w": "sharemock --workers 2",
-    "mock-pg": "sharemock on PostgreSQL (1 worker)",
+    "mock": "sharemock (make serve: a worker per core)",
+    "mock-1w": "sharemock --workers 1",
+    "mock-pg": "sharemock on PostgreSQL (a worker per core)",
     "prism": "Prism",
     "ceiling": "bare Starlette (ceiling)",
 }

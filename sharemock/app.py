@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,7 @@ from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
+from sharemock.access_log import AccessLog
 from sharemock.config import Settings
 from sharemock.edge import DETAIL_HEADER, ErrorEdge
 from sharemock.flask_glue import glue
@@ -68,6 +70,10 @@ def create_app(
     logging.getLogger("connexion.operations.openapi").setLevel(logging.ERROR)
     app = connexion.FlaskApp(__name__, security_map=security_map())
     glue(app)  # Flask reached inline, views decorated once (sharemock/flask_glue.py says why)
+    if settings.access_log:  # outermost but Starlette's error page: every answer, preflights too
+        app.add_middleware(
+            AccessLog, stream=sys.stderr, position=MiddlewarePosition.BEFORE_EXCEPTION
+        )
     app.add_middleware(
         RuntimeMiddleware, runtime=runtime, position=MiddlewarePosition.BEFORE_EXCEPTION
     )

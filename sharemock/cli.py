@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from sharemock import __version__
 from sharemock.config import (
     DEFAULT_DB_PATH,
+    ENV_ACCESS_LOG,
     ENV_DATABASE_URL,
     ENV_DB,
     ENV_RESET,
@@ -19,6 +20,16 @@ from sharemock.config import (
     redacted,
 )
 
+# A shared mock on a big machine needs a few processes, not one per core of the host.
+MAX_DEFAULT_WORKERS = 8
+
+
+def default_workers(settings: Settings) -> int:
+    """One worker per core this process may use: the mock is CPU-bound, one core a worker."""
+    if settings.db_path == ":memory:" and not settings.database_url:
+        return 1  # a private in-memory database cannot be shared
+    return max(1, min(len(os.sched_getaffinity(0)), MAX_DEFAULT_WORKERS))
+
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
@@ -26,18 +37,26 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if settings is None:
         return 2
+    if args.workers is None:
+        args.workers = default_workers(settings)
     # Workers are separate processes: they read their settings from the environment.
     os.environ[ENV_DB] = args.db
     os.environ[ENV_DATABASE_URL] = settings.database_url or ""
     os.environ[ENV_RESET] = "0"
     if args.no_response_validation:
         os.environ[ENV_VALIDATE_RESPONSES] = "0"
+    # sharemock's own access log (sharemock/access_log.py) in place of uvicorn's, at the same
+    # levels: shown at info and debug.
+    quiet = args.no_access_log or args.log_level.lower() not in {"info", "debug", "trace"}
+    os.environ[ENV_ACCESS_LOG] = "0" if quiet else "1"
     if args.reset:
         _reset_database(settings)
     if args.db == ":memory:" and args.workers > 1 and not settings.database_url:
         print("sharemock: --db :memory: cannot be shared by several workers", file=sys.stderr)
         return 2
-    print(f"sharemock {__version__}: http://{args.host}:{args.port}/ (state: {_state(settings)})")
+    workers = f"{args.workers} worker{'s' if args.workers != 1 else ''}"
+    state = _state(settings)
+    print(f"sharemock {__version__}: http://{args.host}:{args.port}/ ({workers}, state: {state})")
     uvicorn.run(
         "sharemock.app:create_app_from_env",
         factory=True,
@@ -45,6 +64,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         log_level=args.log_level,
+        access_log=False,
     )
     return 0
 
@@ -111,7 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--db", default=default_db, help="SQLite file, or :memory:")
     serve.add_argument("--database-url", default=default_url, help=url_help)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help=f"processes sharing the state (default: one per core, at most {MAX_DEFAULT_WORKERS};"
+        " 1 for --db :memory:)",
+    )
     serve.add_argument("--reset", action="store_true", help="restore the fixtures first")
     serve.add_argument(
         "--no-response-validation",
@@ -119,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not check the mock's own answers against the contract (faster)",
     )
     serve.add_argument("--log-level", default="info")
+    serve.add_argument("--no-access-log", action="store_true", help="no line per request on stderr")
     serve.set_defaults(run=_serve)
 
     reset = commands.add_parser("reset", help="restore the seeded fixtures")

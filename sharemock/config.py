@@ -16,6 +16,7 @@ ENV_DB = "SHAREMOCK_DB"
 ENV_DATABASE_URL = "SHAREMOCK_DATABASE_URL"
 ENV_JWT_SECRET = "SHAREMOCK_JWT_SECRET"
 ENV_VALIDATE_RESPONSES = "SHAREMOCK_VALIDATE_RESPONSES"
+ENV_ACCESS_LOG = "SHAREMOCK_ACCESS_LOG"
 ENV_SPEC_DIR = "SHAREMOCK_SPEC_DIR"
 ENV_RESET = "SHAREMOCK_RESET"
 
@@ -51,6 +52,9 @@ class Settings:
     database_url: str | None = None
     jwt_secret: str = DEFAULT_JWT_SECRET
     validate_responses: bool = True
+    # One line per request on stderr (`sharemock serve` turns it on; an app made in-process,
+    # as the tests make it, stays quiet).
+    access_log: bool = False
     spec_dir: Path = REPO_SPEC_DIR
     reset: bool = False
 
@@ -62,6 +66,7 @@ class Settings:
             database_url=env.get(ENV_DATABASE_URL) or None,
             jwt_secret=env.get(ENV_JWT_SECRET) or DEFAULT_JWT_SECRET,
             validate_responses=_flag(env.get(ENV_VALIDATE_RESPONSES), True),
+            access_log=_flag(env.get(ENV_ACCESS_LOG), False),
             spec_dir=Path(env.get(ENV_SPEC_DIR) or REPO_SPEC_DIR),
             reset=_flag(env.get(ENV_RESET), False),
         )

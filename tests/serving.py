@@ -71,6 +71,8 @@ def spawn(tmp_path: Path, *extra: str, env: Mapping[str, str] | None = None) -> 
             str(tmp_path / "state.db"),
             "--log-level",
             "warning",
+            "--workers",  # one process unless `extra` says otherwise (the later flag wins)
+            "1",
             *extra,
         ],
         cwd=REPO,

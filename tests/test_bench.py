@@ -119,7 +119,7 @@ def test_the_table_shows_every_figure_and_the_ratios() -> None:
     text = table.render(_summary())
     for header in table.COLUMNS:
         assert header in text
-    assert "| put      | sharemock (make serve, 1 worker) | 400" in text
+    assert "| put      | sharemock (make serve: a worker per core) | 400" in text
     assert "300 ms" in text and "| 64 MiB   | 32 MiB" in text and "2 (+6 socket errors)" in text
     assert re.search(r"mock / prism \(req/s\)\s*\| 0\.25", text)
     assert re.search(r"mock / ceiling \(req/s\)\s*\| 0\.03", text)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
+from pathlib import Path
 
 import pytest
 
 from sharemock.config import Settings
+from sharemock.database import SqliteDatabase
 from sharemock.providers import PROVIDERS
 from sharemock.providers.defdrive import store
 from sharemock.state import open_database, open_store
@@ -50,3 +54,28 @@ def test_tables_of_the_current_schema_keep_their_rows(settings: Settings) -> Non
     with reopened.reading() as conn:
         user = store.user_by_id(conn, 15)
     assert user is not None and user.name == "Kept"
+
+
+def test_sqlite_writers_queue_on_a_lock_file_held_for_the_transaction(tmp_path: Path) -> None:
+    """Writers of a file database wait in the kernel (woken at once), not in SQLite's
+    sleep-and-retry busy handler."""
+    database = SqliteDatabase(tmp_path / "state.db")
+    lock_file = tmp_path / "state.db-writer.lock"
+
+    def free() -> bool:
+        fd = os.open(lock_file, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        finally:
+            os.close(fd)  # closing the descriptor releases a lock it took
+        return True
+
+    with database.transaction():
+        assert not free()
+    assert free()
+    with pytest.raises(RuntimeError), database.transaction():
+        raise RuntimeError("rolled back")
+    assert free()
+    database.close()
