@@ -100,7 +100,7 @@ def ratios(results: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
     """requests/s of each mock variant over Prism's and the ceiling's, and p99 over Prism's."""
     by = {(r["server"], r["workload"]): r for r in results}
     out: dict[str, dict[str, float]] = {}
-    for mock in ("mock", "mock-1w", "mock-pg"):
+    for mock in ("mock", "mock-1w", "mock-pg", "floor", "floor-async"):
         for other in ("prism", "ceiling"):
             for (server, name), result in by.items():
                 if server == mock and (other, name) in by:

@@ -29,7 +29,8 @@ BIN = Path(sys.executable).parent
 PRISM = REPO / "bench" / "node_modules" / ".bin" / "prism"
 SERVERS = ("mock", "mock-1w", "prism", "ceiling")
 # Run only when asked for (BENCH_SERVERS=mock,mock-pg): the mock on PostgreSQL.
-EXTRA_SERVERS = ("mock-pg",)
+# And stock Connexion with nothing of sharemock's, on as many workers (bench/floor.py).
+EXTRA_SERVERS = ("mock-pg", "floor", "floor-async")
 ENV_DATABASE_URL = "BENCH_DATABASE_URL"
 
 
@@ -57,6 +58,16 @@ def command(name: str, port: int, workload: Workload, scratch: Path) -> list[str
         document = scratch / "prism.json"
         document.write_text(json.dumps(joined_document(REPO / "openapi", workload.providers)))
         return [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), str(document)]
+    if name in ("floor", "floor-async"):
+        uvicorn = [str(BIN / "python"), "-m", "uvicorn", "bench.floor:create_floor", "--factory"]
+        workers = str(len(os.sched_getaffinity(0)))  # as many as the mock's default
+        return [
+            *("env", f"BENCH_FLOOR_APP={'async' if name == 'floor-async' else 'flask'}"),
+            f"BENCH_FLOOR_PROVIDERS={','.join(workload.providers)}",
+            *uvicorn,
+            *("--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"),
+            *("--no-access-log", "--workers", workers),
+        ]
     if name == "ceiling":
         # No access log: the ceiling is the best this machine does.
         uvicorn = [str(BIN / "python"), "-m", "uvicorn", "bench.ceiling:app"]

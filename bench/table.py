@@ -8,6 +8,8 @@ LABELS = {
     "mock": "sharemock (make serve: a worker per core)",
     "mock-1w": "sharemock --workers 1",
     "mock-pg": "sharemock on PostgreSQL (a worker per core)",
+    "floor": "stock Connexion FlaskApp (floor)",
+    "floor-async": "stock Connexion AsyncApp (floor)",
     "prism": "Prism",
     "ceiling": "bare Starlette (ceiling)",
 }
