@@ -164,3 +164,10 @@ def test_the_mock_on_postgresql_is_run_only_when_asked_for(
     monkeypatch.setattr(servers, "fresh_postgres_schema", lambda: "postgresql://db/x")
     argv = servers.command("mock-pg", 8123, workloads()["put"], tmp_path)
     assert argv[argv.index("--database-url") + 1] == "postgresql://db/x"
+
+
+def test_the_in_process_measure_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import inprocess
+
+    assert inprocess.main(["--workload", "mix", "--requests", "20", "--repeat", "1"]) == 0
+    assert "µs of CPU per request" in capsys.readouterr().out
