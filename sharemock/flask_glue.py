@@ -60,8 +60,8 @@ class InlineWSGI:
         def start_response(
             status: str, headers: list[tuple[str, str]], exc_info: t.Any = None
         ) -> t.Callable[[bytes], None]:
-            if exc_info is not None and answer:
-                raise exc_info[1].with_traceback(exc_info[2])
+            if exc_info is not None:  # an error page replaces the answer: nothing is sent yet
+                chunks.clear()
             answer["status"] = int(status.split(" ", 1)[0])
             answer["headers"] = [
                 (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers

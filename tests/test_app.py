@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from openapi_spec_validator import validate
 from starlette.testclient import TestClient
 
@@ -68,3 +70,43 @@ def test_koodrive_real_paths_are_answered_as_sent(client: TestClient) -> None:
     assert refused.json()["code"] == "13000102"
     # The docs stay where they are.
     assert client.get("/koodrive/openapi.json").status_code == 200
+
+
+def test_inline_wsgi_sends_the_whole_answer_and_an_error_page_replaces_it() -> None:
+    """Flask's side of the app, called on the event loop (sharemock/flask_glue.py)."""
+    import asyncio
+
+    from sharemock.flask_glue import InlineWSGI
+
+    def wsgi(environ: dict, start_response: Any) -> list[bytes]:  # type: ignore[type-arg]
+        write = start_response("200 OK", [("Content-Type", "text/plain")])
+        write(b"partial ")
+        if environ["wsgi.input"].read() == b"fail":
+            start_response("500 Oops", [("X-Error", "1")], (None, None, None))
+            return [b"error page"]
+        return [b"rest"]
+
+    def run(body: bytes) -> list[dict[str, Any]]:
+        sent: list[dict[str, Any]] = []
+        parts = [body[:2], body[2:]]
+
+        async def receive() -> dict[str, Any]:
+            part = parts.pop(0)
+            return {"type": "http.request", "body": part, "more_body": bool(parts)}
+
+        async def send(message: dict[str, Any]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "POST", "path": "/", "query_string": b"",
+                 "http_version": "1.1", "headers": [], "server": ("h", 80)}  # fmt: skip
+        asyncio.run(InlineWSGI(wsgi)(scope, receive, send))
+        return sent
+
+    start, body = run(b"fine")
+    assert (start["status"], body["body"]) == (200, b"partial rest")
+    start, body = run(b"fail")
+    assert (start["status"], start["headers"], body["body"]) == (
+        500,
+        [(b"x-error", b"1")],
+        b"error page",
+    )
