@@ -171,3 +171,22 @@ def test_the_in_process_measure_runs(capsys: pytest.CaptureFixture[str]) -> None
 
     assert inprocess.main(["--workload", "mix", "--requests", "20", "--repeat", "1"]) == 0
     assert "µs of CPU per request" in capsys.readouterr().out
+
+
+def test_the_floor_is_stock_connexion_answering_examples(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from starlette.testclient import TestClient
+
+    from bench import floor
+    from tests.defdrive.test_seed_replay import SEED_000_BODY
+
+    argv = servers.command("floor-async", 8123, workloads()["mix"], tmp_path)
+    assert "BENCH_FLOOR_APP=async" in argv and "--workers" in argv
+    assert "BENCH_FLOOR_PROVIDERS=defdrive,filerobot,oracle,koodrive" in argv
+    monkeypatch.setenv(floor.ENV_PROVIDERS, "defdrive")
+    with TestClient(floor.create_floor()) as client:
+        json = {"Content-Type": "application/json"}  # no credential: the floor has no security
+        response = client.put("/defdrive/api/access/456", content=SEED_000_BODY, headers=json)
+        assert response.status_code == 200 and "access" in response.json()
+        assert client.put("/defdrive/api/access/456", content="{", headers=json).status_code == 400
