@@ -252,11 +252,11 @@ class SqliteDatabase(Database):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self._writer = _FileLock(f"{self.path}-writer.lock")
             self._setup = _FileLock(f"{self.path}-setup.lock")
-            with self.setting_up(), self._connection() as conn:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.executescript(_META_SCHEMA)
-            return
-        self.install(_META_SCHEMA)
+        with self.setting_up():
+            if self._memory_connection is None:
+                with self._connection() as conn:
+                    conn.execute("PRAGMA journal_mode=WAL")
+            self.install(_META_SCHEMA)
 
     @staticmethod
     def _open(target: str, *, check_same_thread: bool = True) -> sqlite3.Connection:

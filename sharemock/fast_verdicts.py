@@ -73,7 +73,10 @@ def translated(schema: t.Any, *, answer: bool) -> t.Any:
     return node
 
 
-def compile_verdict(schema: t.Any, *, answer: bool) -> t.Callable[[t.Any], bool] | None:
+Verdict = t.Callable[[t.Any], bool]
+
+
+def compile_verdict(schema: t.Any, *, answer: bool) -> Verdict | None:
     """A fast `is_valid` for `schema`, or None where jsonschema_rs cannot compile it."""
     try:
         validator = jsonschema_rs.Draft4Validator(
@@ -85,20 +88,3 @@ def compile_verdict(schema: t.Any, *, answer: bool) -> t.Callable[[t.Any], bool]
     except (jsonschema_rs.ValidationError, ValueError, TypeError):
         return None
     return validator.is_valid
-
-
-class Verdicts:
-    """Compiled verdicts keyed by the identity of their (long-lived) schema."""
-
-    def __init__(self, *, answer: bool) -> None:
-        self._answer = answer
-        self._entries: dict[int, tuple[t.Any, t.Callable[[t.Any], bool] | None]] = {}
-
-    def accepts(self, schema: t.Any, instance: t.Any) -> bool:
-        """True if `instance` is valid against `schema`; False means "ask jsonschema"."""
-        entry = self._entries.get(id(schema))
-        if entry is None or entry[0] is not schema:
-            entry = (schema, compile_verdict(schema, answer=self._answer))
-            self._entries[id(schema)] = entry
-        verdict = entry[1]
-        return verdict is not None and verdict(instance)

@@ -153,12 +153,9 @@ class _DecidedDecorator(FlaskDecorator):
 
         return wrapper
 
-    def decorate(self, function: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
-        function = self._sync_async_decorator(function)
-        parameters = _Parameters(framework=self.framework, pythonic_params=self.pythonic_params)
-        function = parameters(function)
-        respond = self._response_decorator_cls(framework=self.framework, jsonifier=self.jsonifier)
-        return respond(function)
+    @property
+    def _parameter_decorator_cls(self) -> type[SyncParameterDecorator]:
+        return _Parameters
 
 
 class _DecidedOperation(FlaskOperation):

@@ -32,7 +32,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import Scope
 
-from sharemock.fast_verdicts import Verdicts
+from sharemock.fast_verdicts import Verdict, compile_verdict
 
 _FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
 
@@ -54,14 +54,17 @@ class BodyProblem(BadRequestProblem):
         self.errors = errors or (detail,)
 
 
-class _ValidatorCache:
-    """Compiled jsonschema validators keyed by the identity of their (long-lived) schema."""
+_Compiled = t.TypeVar("_Compiled")
 
-    def __init__(self, factory: t.Callable[[dict[str, t.Any]], Draft4Validator]) -> None:
+
+class _ValidatorCache(t.Generic[_Compiled]):
+    """What `factory` compiles of a schema, keyed by the identity of the (long-lived) schema."""
+
+    def __init__(self, factory: t.Callable[[dict[str, t.Any]], _Compiled]) -> None:
         self._factory = factory
-        self._entries: dict[int, tuple[dict[str, t.Any], Draft4Validator]] = {}
+        self._entries: dict[int, tuple[dict[str, t.Any], _Compiled]] = {}
 
-    def get(self, schema: dict[str, t.Any]) -> Draft4Validator:
+    def get(self, schema: dict[str, t.Any]) -> _Compiled:
         entry = self._entries.get(id(schema))
         if entry is None or entry[0] is not schema:
             entry = (schema, self._factory(schema))
@@ -81,8 +84,14 @@ _response_validators = _ValidatorCache(
 # A valid body or parameter is the common case: jsonschema_rs says so first
 # (sharemock/fast_verdicts.py). Parameters are checked by plain Draft 4, which differs from the
 # request translation only for `null`, a value a parameter never reaches the check with.
-_request_verdicts = Verdicts(answer=False)
-_response_verdicts = Verdicts(answer=True)
+_request_verdicts = _ValidatorCache(lambda schema: compile_verdict(schema, answer=False))
+_response_verdicts = _ValidatorCache(lambda schema: compile_verdict(schema, answer=True))
+
+
+def _fast_accepts(verdicts: _ValidatorCache[Verdict | None], schema: t.Any, value: t.Any) -> bool:
+    """True if `value` is valid against `schema`; False means "ask jsonschema"."""
+    verdict = verdicts.get(schema)
+    return verdict is not None and verdict(value)
 
 
 def _pointer(error: ValidationError) -> str:
@@ -108,7 +117,7 @@ class TypedParameterValidator(ParameterValidator):
                 )
             return
         schema = param.get("schema", param)
-        if _request_verdicts.accepts(schema, value):
+        if _fast_accepts(_request_verdicts, schema, value):
             return
         error = next(iter(_parameter_validators.get(schema).iter_errors(value)), None)
         if error is not None:
@@ -160,7 +169,7 @@ class TypedJSONBodyValidator(JSONRequestBodyValidator):
     def _validate(self, body: t.Any) -> dict[str, t.Any] | None:
         if not self._nullable and body is None:
             raise BodyProblem("request body must not be empty")
-        if _request_verdicts.accepts(self._schema, body):
+        if _fast_accepts(_request_verdicts, self._schema, body):
             return None
         errors = sorted(self._validator.iter_errors(body), key=lambda e: list(e.absolute_path))
         if errors:
@@ -214,7 +223,7 @@ class TypedJSONResponseValidator(JSONResponseBodyValidator):
         return _response_validators.get(self._schema)
 
     def _validate(self, body: t.Any) -> None:
-        if _response_verdicts.accepts(self._schema, body):
+        if _fast_accepts(_response_verdicts, self._schema, body):
             return
         error = next(iter(self.validator.iter_errors(body)), None)
         if error is not None:

@@ -28,7 +28,6 @@ refused (no entity expansion at all).
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable
 from typing import Any
 from xml.etree import ElementTree
@@ -56,20 +55,6 @@ TEXT = "text/plain"
 _NUMBER_TYPES = {"integer": int, "number": float}
 
 Resolve = Callable[[Any], Any]
-
-
-class _SingleBodySchema(logging.Filter):
-    """Drops Connexion's per-request warning that a body has several media types.
-
-    The warning is right but expected here: the XML media type is served by `XmlBodies`,
-    so Connexion only ever reads (and validates) the JSON one.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("this operation accepts multiple content types")
-
-
-_QUIET = _SingleBodySchema()
 
 
 def is_xml_media_type(content_type: str | None) -> bool:
@@ -194,7 +179,6 @@ class XmlBodies:
 
     def __init__(self, app: ASGIApp, mounts: Mounts) -> None:
         self.app = app
-        logging.getLogger("connexion.operations.openapi3").addFilter(_QUIET)  # idempotent
         self._mounts = mounts
         # Decided once: the other providers' requests pass straight through.
         self._served = {id(mounted) for mounted in mounts if needs_xml_bodies(mounted)}
