@@ -24,13 +24,16 @@ from starlette.middleware.cors import CORSMiddleware
 
 from sharemock.access_log import AccessLog
 from sharemock.config import Settings
+from sharemock.controls import Controls, desk_for
+from sharemock.controls.faults import WIRE
+from sharemock.controls.middleware import APPLIED_HEADER, RULE_HEADER
 from sharemock.edge import DETAIL_HEADER, ErrorEdge
 from sharemock.flask_glue import glue
 from sharemock.guards import RealPathAlias, UnroutedGuard
 from sharemock.index import index_page
 from sharemock.json_keys import CaseInsensitiveKeys, foldings
 from sharemock.mounts import MountedProvider, Mounts
-from sharemock.provider import Provider
+from sharemock.provider import Provider, snake_case
 from sharemock.providers import PROVIDERS
 from sharemock.runtime import Runtime, RuntimeMiddleware, utc_now
 from sharemock.security import security_map
@@ -43,15 +46,30 @@ from sharemock.xml_bodies import XmlBodies, needs_xml_bodies
 _JSONIFIER = Jsonifier(json, separators=(",", ":"))
 
 
+ADMIN_PREFIX = "/__admin"
+ADMIN_SPEC = "admin.yaml"
+ADMIN_HANDLERS = "handlers.admin"
+
+
 class HandlerResolver(Resolver):
     """Route operationId `updateAccess` to `<handlers module>.update_access`."""
 
-    def __init__(self, provider: Provider) -> None:
+    def __init__(self, module: str) -> None:
         super().__init__()
-        self.provider = provider
+        self.module = module
 
     def resolve_operation_id(self, operation: Any) -> str:
-        return self.provider.handler_name(operation.operation_id)
+        return f"{self.module}.{snake_case(operation.operation_id)}"
+
+
+class SharemockApp(connexion.FlaskApp):
+    """The FlaskApp, keeping the server's own `send` in the scope: a fault
+    (`sharemock/controls/faults.py`) breaks the connection that `send` writes to."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            scope[WIRE] = send
+        await self.middleware(scope, receive, send)
 
 
 def create_app(
@@ -64,13 +82,14 @@ def create_app(
     settings = settings or Settings.from_env()
     database = open_database(settings, providers)
     runtime = Runtime(settings=settings, database=database, clock=clock)
+    desk = desk_for(runtime, providers)  # the frontend controls (sharemock/controls/)
 
     # Connexion's operations logger has one warning, "this operation accepts multiple content
     # types", made on every request to such an operation (Oracle's JSON, XML and text/plain).
     # It is right but expected: XmlBodies serves the other media types, so Connexion only reads
     # the JSON one. Raising the level skips the record itself, which a filter would still make.
     logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
-    app = connexion.FlaskApp(__name__, security_map=security_map())
+    app = SharemockApp(__name__, security_map=security_map())
     glue(app)  # Flask reached inline, views decorated once (sharemock/flask_glue.py says why)
     if settings.access_log:  # outermost but Starlette's error page: every answer, preflights too
         app.add_middleware(
@@ -88,7 +107,7 @@ def create_app(
         allow_credentials=True,
         allow_methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=[DETAIL_HEADER],
+        expose_headers=[DETAIL_HEADER, APPLIED_HEADER, RULE_HEADER],
     )
     mounted = []
     for provider in providers:
@@ -98,13 +117,25 @@ def create_app(
             document,
             base_path=provider.prefix,
             name=provider.name,
-            resolver=HandlerResolver(provider),
+            resolver=HandlerResolver(provider.handlers_module),
             pythonic_params=True,
             jsonifier=_JSONIFIER,
             validate_responses=settings.validate_responses,
             strict_validation=provider.strict_validation,
             validator_map=validator_map(),
         )
+
+    app.add_api(
+        load_document(settings.spec_dir / ADMIN_SPEC),
+        base_path=ADMIN_PREFIX,
+        name="admin",
+        resolver=HandlerResolver(ADMIN_HANDLERS),
+        pythonic_params=True,
+        jsonifier=_JSONIFIER,
+        validate_responses=settings.validate_responses,
+        strict_validation=True,
+        validator_map=validator_map(),
+    )
 
     aliases = [(p.real_path_root, p.prefix) for p in providers if p.real_path_root]
     if aliases:
@@ -113,6 +144,16 @@ def create_app(
         )
     mounts = Mounts(mounted)
     app.add_middleware(UnroutedGuard, mounts=mounts, position=MiddlewarePosition.BEFORE_SECURITY)
+    # After routing (it acts per operation), before security and validation (a forced answer
+    # needs neither, and `__` query parameters must not reach validation).
+    app.add_middleware(
+        Controls,
+        board=desk.board,
+        mounts=mounts,
+        server_wide=desk.server_wide,
+        overlay=desk.staged,
+        position=MiddlewarePosition.BEFORE_SECURITY,
+    )
     key_foldings = foldings(mounts)
     if key_foldings:
         app.add_middleware(

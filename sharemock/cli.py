@@ -11,14 +11,19 @@ from sharemock import __version__
 from sharemock.config import (
     DEFAULT_DB_PATH,
     ENV_ACCESS_LOG,
+    ENV_CHAOS,
     ENV_DATABASE_URL,
     ENV_DB,
+    ENV_LATENCY,
     ENV_RESET,
+    ENV_SCENARIOS,
+    ENV_SEED,
     ENV_VALIDATE_RESPONSES,
     Settings,
     is_postgres_url,
     redacted,
 )
+from sharemock.controls.serverwide import ServerWide
 
 # A shared mock on a big machine needs a few processes, not one per core of the host.
 MAX_DEFAULT_WORKERS = 8
@@ -49,6 +54,15 @@ def _serve(args: argparse.Namespace) -> int:
     # levels: shown at info and debug.
     quiet = args.no_access_log or args.log_level.lower() not in {"info", "debug", "trace"}
     os.environ[ENV_ACCESS_LOG] = "0" if quiet else "1"
+    try:  # a malformed value stops here, not in every worker
+        ServerWide.parse(args.latency, args.chaos, args.seed)
+    except ValueError as exc:
+        print(f"sharemock: {exc}", file=sys.stderr)
+        return 2
+    os.environ[ENV_LATENCY] = args.latency or ""
+    os.environ[ENV_CHAOS] = args.chaos or ""
+    os.environ[ENV_SEED] = "" if args.seed is None else str(args.seed)
+    os.environ[ENV_SCENARIOS] = args.scenarios or ""
     if args.reset:
         _reset_database(settings)
     if args.db == ":memory:" and args.workers > 1 and not settings.database_url:
@@ -144,6 +158,16 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not check the mock's own answers against the contract (faster)",
     )
+    serve.add_argument(
+        "--latency", metavar="MS", help="delay every answer: 300, or a range drawn from, 50-300"
+    )
+    serve.add_argument(
+        "--chaos",
+        metavar="SPEC",
+        help='break a share of requests: "rate=0.05,faults=reset,5xx"',
+    )
+    serve.add_argument("--seed", type=int, help="make --chaos and --latency repeat exactly")
+    serve.add_argument("--scenarios", metavar="DIR", help="scenario files (default: the built-in)")
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-access-log", action="store_true", help="no line per request on stderr")
     serve.set_defaults(run=_serve)

@@ -19,6 +19,10 @@ ENV_VALIDATE_RESPONSES = "SHAREMOCK_VALIDATE_RESPONSES"
 ENV_ACCESS_LOG = "SHAREMOCK_ACCESS_LOG"
 ENV_SPEC_DIR = "SHAREMOCK_SPEC_DIR"
 ENV_RESET = "SHAREMOCK_RESET"
+ENV_LATENCY = "SHAREMOCK_LATENCY"
+ENV_CHAOS = "SHAREMOCK_CHAOS"
+ENV_SEED = "SHAREMOCK_SEED"
+ENV_SCENARIOS = "SHAREMOCK_SCENARIOS"
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -57,6 +61,12 @@ class Settings:
     access_log: bool = False
     spec_dir: Path = REPO_SPEC_DIR
     reset: bool = False
+    # Server-wide controls (`serve --latency 50-300 --chaos "rate=0.05,faults=reset" --seed 42`).
+    latency: str | None = None
+    chaos: str | None = None
+    seed: int | None = None
+    # A directory of scenario files (None: the ones sharemock ships).
+    scenarios_dir: Path | None = None
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -69,4 +79,8 @@ class Settings:
             access_log=_flag(env.get(ENV_ACCESS_LOG), False),
             spec_dir=Path(env.get(ENV_SPEC_DIR) or REPO_SPEC_DIR),
             reset=_flag(env.get(ENV_RESET), False),
+            latency=env.get(ENV_LATENCY) or None,
+            chaos=env.get(ENV_CHAOS) or None,
+            seed=int(env[ENV_SEED]) if env.get(ENV_SEED) else None,
+            scenarios_dir=Path(env[ENV_SCENARIOS]) if env.get(ENV_SCENARIOS) else None,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from http import HTTPStatus
 from typing import Any
 
 from connexion.exceptions import (
@@ -86,13 +87,21 @@ class ErrorEdge:
 
     @staticmethod
     def _outside_any_provider(exc: Exception) -> ConnexionResponse:
+        """Our own API's errors (the admin API, the index): RFC 7807 problem details."""
         status = getattr(exc, "status_code", None) or getattr(exc, "status", None) or 500
+        detail = getattr(exc, "detail", None)
         if isinstance(exc, ApiError):
-            status = exc.status
+            status, detail = exc.status, exc.message
         if status >= 500:
             logger.error("unhandled error outside any provider: %r", exc, exc_info=exc)
-        title = "Not Found" if status == 404 else "Error"
+            detail = None  # an internal error's text is for the log
+        try:
+            title = HTTPStatus(status).phrase
+        except ValueError:
+            title = "Error"
         body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
+        if detail:
+            body["detail"] = str(detail)
         return ConnexionResponse(
             status_code=status,
             body=json.dumps(body).encode(),

@@ -60,10 +60,16 @@ class Provider:
 
     def handler_name(self, operation_id: str) -> str:
         """The handler an operation routes to: `updateAccess` -> `<handlers>.update_access`."""
-        return f"{self.handlers_module}.{_CAMEL_BOUNDARY.sub('_', operation_id).lower()}"
+        return f"{self.handlers_module}.{snake_case(operation_id)}"
 
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def snake_case(operation_id: str) -> str:
+    """A handler's name for an operationId: `updateAccess` -> `update_access`."""
+    return _CAMEL_BOUNDARY.sub("_", operation_id).lower()
+
 
 Fixture = TypeVar("Fixture")
 

@@ -2,16 +2,19 @@
 
 Connexion resolves handlers and security functions by dotted name, so they cannot be handed
 the app's objects directly. `RuntimeMiddleware` puts the app's `Runtime` in a context
-variable for the duration of each request; a2wsgi and Starlette copy the context into the
-worker threads that run Flask handlers and error handlers.
+variable for the duration of each request; Flask handlers run inline on the same task
+(`flask_glue.py`), so they see it, and so does anything a middleware makes current below it
+(`overridden`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -30,9 +33,13 @@ class Runtime:
     settings: Settings
     database: Database
     clock: Callable[[], datetime] = field(default=utc_now)
+    # How far the mock's clock is from `clock` (`POST /__admin/clock`); the controls set it.
+    offset: timedelta = timedelta(0)
+    # The frontend controls (`sharemock.controls.Controls`), for the admin API's handlers.
+    controls: Any = None
 
     def now(self) -> datetime:
-        return self.clock()
+        return self.clock() + self.offset
 
 
 _current: ContextVar[Runtime] = ContextVar("sharemock_runtime")
@@ -41,6 +48,18 @@ _current: ContextVar[Runtime] = ContextVar("sharemock_runtime")
 def current() -> Runtime:
     """The runtime of the app serving the current request."""
     return _current.get()
+
+
+@contextmanager
+def overridden(**changes: Any) -> Iterator[Runtime]:
+    """Make a copy of the current runtime with `changes` current for the block (one request's
+    private database, say)."""
+    runtime = replace(_current.get(), **changes)
+    token = _current.set(runtime)
+    try:
+        yield runtime
+    finally:
+        _current.reset(token)
 
 
 class RuntimeMiddleware:

@@ -1,0 +1,149 @@
+"""Admin API handlers (operationIds of openapi/admin.yaml, in snake_case)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sharemock import runtime
+from sharemock.controls import Desk
+from sharemock.controls.rules import Rule
+from sharemock.controls.scenarios import apply
+from sharemock.controls.vocabulary import ControlError
+from sharemock.errors import ApiError
+from sharemock.state import reset_provider
+
+JSON = dict[str, Any]
+# Operations that may also answer a problem document name their JSON media type.
+_AS_JSON = {"Content-Type": "application/json"}
+Answer = tuple[JSON, int, dict[str, str]]
+_DURATION = re.compile(
+    r"(?P<sign>-)?P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?"
+)
+# Far enough for any expiry a contract allows, near enough that datetime never overflows.
+_MAX_OFFSET = timedelta(days=365 * 200)
+
+
+def _desk() -> Desk:
+    desk: Desk = runtime.current().controls
+    return desk
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def list_rules() -> JSON:
+    return {"rules": [rule.to_json() for rule in _desk().board.rules]}
+
+
+def create_rule(body: JSON) -> Answer:
+    try:
+        rule = Rule.from_json(body)
+    except ControlError as exc:
+        raise ApiError(400, str(exc)) from None
+    desk = _desk()
+    if rule.answer.state and rule.answer.state not in desk.scenarios:
+        known = ", ".join(sorted(desk.scenarios))
+        raise ApiError(400, f"answer.state: no scenario {rule.answer.state!r} (known: {known})")
+    return desk.board.add_rule(rule).to_json(), 201, _AS_JSON
+
+
+def clear_rules() -> tuple[None, int]:
+    _desk().board.clear_rules()
+    return None, 204
+
+
+def get_rule(rule_id: str) -> Answer:
+    rule = _desk().board.find(rule_id)
+    if rule is None:
+        raise ApiError(404, f"no rule {rule_id}")
+    return rule.to_json(), 200, _AS_JSON
+
+
+def delete_rule(rule_id: str) -> tuple[None, int]:
+    if not _desk().board.remove_rule(rule_id):
+        raise ApiError(404, f"no rule {rule_id}")
+    return None, 204
+
+
+def _clock_json(desk: Desk) -> JSON:
+    current = runtime.current()
+    real = current.clock()
+    offset = desk.board.offset
+    return {
+        "now": _timestamp(real + offset),
+        "real": _timestamp(real),
+        "offsetSeconds": offset.total_seconds(),
+        "isReal": offset == timedelta(0),
+    }
+
+
+def get_clock() -> JSON:
+    return _clock_json(_desk())
+
+
+def _duration(text: str) -> timedelta:
+    match = _DURATION.fullmatch(text)
+    if match is None or text in ("P", "-P") or text.endswith("T"):
+        raise ApiError(400, f"advance: {text!r} is not an ISO 8601 duration (say PT25H or P3D)")
+    parts = {k: float(v) for k, v in match.groupdict().items() if v and k != "sign"}
+    span = timedelta(**parts)
+    return -span if match["sign"] else span
+
+
+def _instant(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ApiError(400, f"set: {text!r} is not an RFC 3339 date-time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def set_clock(body: JSON) -> Answer:
+    desk = _desk()
+    real = runtime.current().clock()
+    if "advance" in body:
+        offset = desk.board.offset + _duration(body["advance"])
+    elif "set" in body:
+        offset = _instant(body["set"]) - real
+    else:
+        offset = timedelta(0)
+    if abs(offset) > _MAX_OFFSET:
+        raise ApiError(400, "the clock may move at most 200 years from the real time")
+    desk.board.set_offset(offset)
+    return _clock_json(desk), 200, _AS_JSON
+
+
+def _scenario_json(name: str) -> JSON:
+    scenario = _desk().scenarios[name]
+    return {"name": name, "provider": scenario.provider, "description": scenario.description}
+
+
+def list_scenarios() -> JSON:
+    return {"scenarios": [_scenario_json(name) for name in sorted(_desk().scenarios)]}
+
+
+def apply_scenario(name: str) -> Answer:
+    desk = _desk()
+    scenario = desk.scenarios.get(name)
+    if scenario is None:
+        known = ", ".join(sorted(desk.scenarios))
+        raise ApiError(404, f"no scenario {name!r} (known: {known})")
+    apply(runtime.current().database, desk.providers, scenario)
+    return _scenario_json(name), 200, _AS_JSON
+
+
+def reset_all(provider: str | None = None, keep: str | None = None) -> JSON:
+    desk = _desk()
+    owners = [p for p in desk.providers if p.dialect_of is None]
+    chosen = [p for p in owners if provider in (None, p.name)]
+    for owner in chosen:
+        reset_provider(runtime.current().database, owner)
+    controls = keep != "controls"
+    if controls:
+        desk.board.clear_rules()
+        desk.board.set_offset(timedelta(0))
+    return {"providers": [p.name for p in chosen], "controls": controls}

@@ -1,0 +1,300 @@
+"""`Controls`: the one place a request's answer is forced, delayed, broken or re-staged.
+
+It sits after routing (it must know the operation) and before security and validation (a
+forced answer needs no credentials, and `__` query parameters never reach validation). What
+a request asks (`Prefer`, `__` parameters) wins over a rule of its session, which wins over
+a rule for everyone, which wins over the server-wide `--latency`; `--chaos` breaks only
+requests that asked for nothing else. Whatever applied is named in `Preference-Applied`.
+
+A request that asks nothing, while there are no rules and no server-wide settings, costs a
+look at two places of the scope: the version of the shared controls (`board.py`) and the
+presence of a `Prefer` header or `__` in the query.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sharemock.controls import faults
+from sharemock.controls.answers import Answers, Undocumented5xx
+from sharemock.controls.board import Board, rules_for
+from sharemock.controls.rules import Rule
+from sharemock.controls.serverwide import ServerWide
+from sharemock.controls.vocabulary import (
+    DEFAULT_DRIBBLE_MS,
+    ControlError,
+    Directive,
+    from_prefer,
+    from_query,
+)
+from sharemock.errors import ApiError, Failure, FrameworkFailure
+from sharemock.mounts import MountedProvider, Mounts
+
+SESSION_HEADER = b"x-sharemock-session"
+SESSION_COOKIES = ("X-Sharemock-Session", "sharemock-session")
+APPLIED_HEADER = "Preference-Applied"
+RULE_HEADER = "X-Sharemock-Rule"
+_CONNECTION_FAULTS = frozenset({"reset", "empty", "garbage", "malformed"})
+
+
+@dataclass(frozen=True)
+class _Target:
+    """A routed operation the controls may act on."""
+
+    mounted: MountedProvider
+    operation: dict[str, Any]
+    answers: Answers
+
+    @property
+    def operation_id(self) -> str:
+        return str(self.operation["operationId"])
+
+
+def _header(scope: Scope, name: bytes) -> list[str]:
+    return [value.decode("latin-1") for key, value in scope["headers"] if key == name]
+
+
+def _session(scope: Scope) -> str | None:
+    sent = _header(scope, SESSION_HEADER)
+    if sent:
+        return sent[0].strip() or None
+    for raw in _header(scope, b"cookie"):
+        cookie = SimpleCookie()
+        try:
+            cookie.load(raw)
+        except CookieError:
+            continue
+        for name in SESSION_COOKIES:
+            if name in cookie:
+                return cookie[name].value or None
+    return None
+
+
+def _refusal(target: _Target, exc: ControlError) -> ApiError:
+    """A control the mock cannot follow, in the provider's words for a bad request."""
+    errors = target.mounted.provider.errors
+    error = errors.from_failure(FrameworkFailure(Failure.INVALID_HEADER, str(exc)))
+    error.message = error.detail = str(exc)
+    return error
+
+
+async def _body_of(receive: Receive) -> tuple[bytes, Receive]:
+    """The whole request body, and a `receive` that hands it on again."""
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    body, replayed = b"".join(chunks), False
+
+    async def again() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return body, again
+
+
+class Controls:
+    """ASGI middleware applying the controls to every routed provider operation."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        board: Board,
+        mounts: Mounts,
+        server_wide: ServerWide,
+        overlay: Callable[[str, MountedProvider], AbstractContextManager[None]],
+    ) -> None:
+        self.app = app
+        self._board = board
+        self._server_wide = server_wide
+        self._overlay = overlay
+        self._rng = random.Random(server_wide.seed)
+        self._targets: dict[tuple[str, str], _Target] = {}
+        for mounted in mounts:
+            answers = Answers(mounted)
+            for operation in mounted.spec.operations:
+                # Connexion's routing names an operation by the handler it resolved to.
+                handler = mounted.provider.handler_name(operation["operationId"])
+                key = (mounted.provider.prefix, handler)
+                self._targets[key] = _Target(mounted, operation, answers)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self._board.refresh()
+        routing = scope.get("extensions", {}).get("connexion_routing") or {}
+        target = self._targets.get(
+            (routing.get("api_base_path", ""), routing.get("operation_id", ""))
+        )
+        if target is None or not (
+            self._board.rules
+            or self._server_wide
+            or b"__" in scope["query_string"]
+            or any(key == b"prefer" for key, _ in scope["headers"])
+        ):
+            await self.app(scope, receive, send)
+            return
+        try:
+            await self._controlled(target, scope, receive, send)
+        except ControlError as exc:
+            raise _refusal(target, exc) from None
+
+    def _asked(self, scope: Scope) -> tuple[Directive, Scope]:
+        """What the request itself asks, and its scope without the `__` parameters."""
+        asked = from_prefer(_header(scope, b"prefer"))
+        query = scope["query_string"].decode("latin-1")
+        in_query, rest = from_query(query) if "__" in query else (Directive(), None)
+        if rest is not None:
+            scope = {**scope, "query_string": rest.encode("latin-1")}
+        return asked.over(in_query), scope
+
+    async def _rule(
+        self, target: _Target, scope: Scope, receive: Receive
+    ) -> tuple[Rule | None, Receive]:
+        """The first rule that holds for this request (spent if limited), and the body reader."""
+        candidates = [
+            rule
+            for rule in rules_for(self._board.rules, _session(scope))
+            if rule.aims_at(
+                target.mounted.provider.name, target.operation_id, scope.get("path_params", {})
+            )
+        ]
+        body: Any = None
+        if any(rule.body for rule in candidates):
+            raw, receive = await _body_of(receive)
+            try:
+                body = json.loads(raw) if raw else None
+            except ValueError:
+                body = None
+        for rule in candidates:
+            if rule.body and not rule.fits_body(body):
+                continue
+            if rule.probability is not None and self._rng.random() >= rule.probability:
+                continue
+            if self._board.spend(rule):
+                return rule, receive
+        return None, receive
+
+    async def _controlled(
+        self, target: _Target, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        asked, scope = self._asked(scope)
+        rule, receive = (
+            await self._rule(target, scope, receive)
+            if self._board.rules
+            else (
+                None,
+                receive,
+            )
+        )
+        wanted = asked.over(rule.answer if rule else Directive()).over(self._server_wide.latency)
+        if not wanted.fault and not wanted.forces_answer:
+            wanted = self._server_wide.chaos(self._rng, wanted)
+        if not wanted:
+            await self.app(scope, receive, send)
+            return
+        marks = [(APPLIED_HEADER.lower().encode(), wanted.applied().encode())]
+        if rule is not None:
+            marks.append((RULE_HEADER.lower().encode(), rule.id.encode()))
+        seconds = self._seconds(wanted)
+        if wanted.fault in _CONNECTION_FAULTS:
+            await asyncio.sleep(seconds)
+            await faults.perform(wanted.fault, scope)
+            return
+        if wanted.forces_answer:
+            await self._forced(target, scope, wanted, marks, seconds, send)
+            return
+        with self._staged(wanted, target):
+            if wanted.fault == "dribble":
+                messages = await _collected(self.app, scope, receive)
+                messages[0] = _marked(messages[0], marks)
+                await faults.dribble(messages, send, seconds or DEFAULT_DRIBBLE_MS / 1000)
+                return
+            await self.app(scope, receive, _later(send, marks, seconds))
+
+    def _staged(self, wanted: Directive, target: _Target) -> AbstractContextManager[None]:
+        return self._overlay(wanted.state, target.mounted) if wanted.state else nullcontext()
+
+    def _seconds(self, wanted: Directive) -> float:
+        if wanted.delay is None:
+            return 0.0
+        low, high = wanted.delay
+        return (low if low == high else self._rng.uniform(low, high)) / 1000
+
+    async def _forced(
+        self,
+        target: _Target,
+        scope: Scope,
+        wanted: Directive,
+        marks: list[tuple[bytes, bytes]],
+        seconds: float,
+        send: Send,
+    ) -> None:
+        accept = next(iter(_header(scope, b"accept")), None)
+        try:
+            forced = target.answers.answer(target.operation, wanted, accept)
+        except Undocumented5xx:
+            error = target.mounted.provider.errors.from_failure(
+                FrameworkFailure(Failure.INTERNAL, "server error forced by Prefer: fault=5xx")
+            )
+            error.headers.update((k.decode(), v.decode()) for k, v in marks)
+            await asyncio.sleep(seconds)
+            raise error from None
+        headers = [*marks, (b"content-length", str(len(forced.body)).encode())]
+        if forced.content_type:
+            headers.append((b"content-type", forced.content_type.encode()))
+        messages: list[dict[str, Any]] = [
+            {"type": "http.response.start", "status": forced.status, "headers": headers},
+            {"type": "http.response.body", "body": forced.body},
+        ]
+        if wanted.fault == "dribble":
+            await faults.dribble(messages, send, seconds or DEFAULT_DRIBBLE_MS / 1000)
+            return
+        await asyncio.sleep(seconds)
+        for message in messages:
+            await send(message)
+
+
+def _marked(start: Mapping[str, Any], marks: list[tuple[bytes, bytes]]) -> dict[str, Any]:
+    return {**start, "headers": [*start.get("headers", []), *marks]}
+
+
+def _later(send: Send, marks: list[tuple[bytes, bytes]], seconds: float) -> Send:
+    """`send`, holding the answer back `seconds` and marking it."""
+
+    async def delayed(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            if seconds:
+                await asyncio.sleep(seconds)
+            message = _marked(message, marks)
+        await send(message)
+
+    return delayed
+
+
+async def _collected(app: ASGIApp, scope: Scope, receive: Receive) -> list[dict[str, Any]]:
+    """The whole answer of `app`, as messages."""
+    messages: list[dict[str, Any]] = []
+
+    async def keep(message: Message) -> None:
+        messages.append(dict(message))
+
+    await app(scope, receive, keep)
+    return messages
