@@ -39,6 +39,7 @@ _DEPTH = 6  # beyond this, minimal values, so recursive schemas end
 _GIVE_UP_DEPTH = _DEPTH + 24  # a recursion that no minimal value ends (a required self)
 _ATTEMPTS = 20  # whole values tried before the schema is declared unsatisfiable
 _STRING_TRIES = 60
+_BRANCH_ROUNDS = 3
 _NULL_CHANCE = 0.1
 _EXAMPLE_CHANCE = 0.3
 _SPREAD = 8  # extra repeats a regex `*`, `+` or `{m,n}` may add over its minimum
@@ -67,7 +68,7 @@ class _Unsatisfiable(Exception):
     """This part of the schema admits no value the generator can find."""
 
 
-def generate(schema: Any, resolve: Resolve, seed: int | None = None) -> Any:
+def generate(schema: Any, resolve: Callable[[Any], Any], seed: int | None = None) -> Any:
     """A JSON value valid against `schema` (an OpenAPI 3.0 schema of an answer).
 
     `resolve` follows a local `$ref` chain (`ProviderSpec.resolve`); the same `seed` gives an
@@ -530,7 +531,8 @@ class _Generator:
         order = list(range(len(branches)))
         self._rng.shuffle(order)
         problem = f"{key} has no branch"
-        for index in order:
+        # A few rounds: another value of the same branch may match it alone.
+        for index in order * _BRANCH_ROUNDS:
             try:
                 value = self._build(_merged(rest, self._flat(branches[index])), depth, name)
             except _Unsatisfiable as exc:
@@ -568,6 +570,8 @@ class _Generator:
         )
         if flat.get("format") in _INT_FORMATS:
             return "integer"
+        if flat.get("format") in _NUMBER_FORMATS:
+            return "number"
         for implied_kind, keywords in implied:
             if any(keyword in flat for keyword in keywords):
                 return implied_kind
