@@ -55,7 +55,7 @@ def _serve(args: argparse.Namespace) -> int:
     quiet = args.no_access_log or args.log_level.lower() not in {"info", "debug", "trace"}
     os.environ[ENV_ACCESS_LOG] = "0" if quiet else "1"
     try:  # a malformed value stops here, not in every worker
-        ServerWide.parse(args.latency, args.chaos, args.seed)
+        server_wide = ServerWide.parse(args.latency, args.chaos, args.seed)
     except ValueError as exc:
         print(f"sharemock: {exc}", file=sys.stderr)
         return 2
@@ -70,7 +70,11 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     workers = f"{args.workers} worker{'s' if args.workers != 1 else ''}"
     state = _state(settings)
-    print(f"sharemock {__version__}: http://{args.host}:{args.port}/ ({workers}, state: {state})")
+    controls = server_wide.describe()
+    print(
+        f"sharemock {__version__}: http://{args.host}:{args.port}/"
+        f" ({workers}, state: {state}{', ' + controls if controls else ''})"
+    )
     uvicorn.run(
         "sharemock.app:create_app_from_env",
         factory=True,

@@ -40,6 +40,10 @@ def index_page(providers: Sequence[Provider]) -> tuple[str, int, dict[str, str]]
     <ul>
 {rows}
     </ul>
+    <p><strong>Rehearsing failures</strong> (forced statuses, delays, faults, rules, the clock,
+    scenarios) at <code>/__admin</code>: <a href="/__admin/ui/">Swagger UI</a> ·
+    <a href="/__admin/openapi.json">openapi.json</a>. Any request may also send
+    <code>Prefer: code=403, delay=800</code>.</p>
   </body>
 </html>
 """

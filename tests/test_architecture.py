@@ -97,3 +97,21 @@ def test_handlers_do_not_reach_the_store_or_sql(module: str) -> None:
             *ASSEMBLY,
         },
     )
+
+
+CONTROLS = "sharemock.controls"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in SOURCES if m.startswith(CONTROLS)))
+def test_controls_import_no_handler_provider_or_the_rest_of_the_assembly(module: str) -> None:
+    # The controls act on any provider through its contract and error shape, never its code;
+    # of the assembly they use only `mounts` (the contracts as served).
+    assembly = ASSEMBLY - {"sharemock.mounts"}
+    assert not _violations(module, {"handlers", "sharemock.providers", *assembly})
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in SOURCES if m.startswith("handlers") and m != "handlers.admin")
+)
+def test_provider_handlers_know_nothing_of_the_controls(module: str) -> None:
+    assert not _violations(module, {CONTROLS})

@@ -30,6 +30,17 @@ class ServerWide:
             return wanted
         return replace(wanted, fault=rng.choice(self.faults))
 
+    def describe(self) -> str:
+        """For the start-up line: what every request gets ("" when nothing)."""
+        said = []
+        if self.latency.delay is not None:
+            low, high = self.latency.delay
+            said.append(f"latency {low if low == high else f'{low}-{high}'} ms")
+        if self.rate > 0:
+            seed = "" if self.seed is None else f", seed {self.seed}"
+            said.append(f"chaos {self.rate:.0%} {'/'.join(self.faults)}{seed}")
+        return ", ".join(said)
+
     @classmethod
     def parse(cls, latency: str | None, chaos: str | None, seed: int | None) -> ServerWide:
         """From `--latency` and `--chaos` text; ValueError says what is wrong."""
