@@ -144,6 +144,5 @@ def reset_all(provider: str | None = None, keep: str | None = None) -> JSON:
         reset_provider(runtime.current().database, owner)
     controls = keep != "controls"
     if controls:
-        desk.board.clear_rules()
-        desk.board.set_offset(timedelta(0))
+        desk.board.reset()
     return {"providers": [p.name for p in chosen], "controls": controls}

@@ -105,11 +105,13 @@ def _state(settings: Settings) -> str:
 
 
 def _reset_database(settings: Settings) -> None:
+    from sharemock.controls.board import Board
     from sharemock.providers import PROVIDERS
     from sharemock.state import open_database, reset_all
 
     database = open_database(settings, PROVIDERS)
     reset_all(database, PROVIDERS)
+    Board(database, lambda _offset: None).reset()  # no rules, the real clock
     database.close()
 
 
@@ -118,7 +120,7 @@ def _reset(args: argparse.Namespace) -> int:
     if settings is None:
         return 2
     _reset_database(settings)
-    print(f"sharemock: {_state(settings)} restored to the seeded fixtures")
+    print(f"sharemock: {_state(settings)} restored to the seeded fixtures (no rules, real clock)")
     return 0
 
 

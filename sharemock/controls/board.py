@@ -201,6 +201,15 @@ class Board:
     def now(self, real: datetime) -> datetime:
         return real + self.offset
 
+    def reset(self) -> None:
+        """No rules and the real clock, in one change."""
+
+        def clear(conn: Connection) -> None:
+            conn.execute("DELETE FROM sharemock_rules")
+            _put(conn, _CLOCK, json.dumps({"offset": 0.0}))
+
+        self._change(clear)
+
 
 def rules_for(rules: Iterable[Rule], session: str | None) -> list[Rule]:
     """The rules that may apply to a request of `session`: its own first, then everyone's."""

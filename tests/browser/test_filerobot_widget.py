@@ -14,9 +14,7 @@ skip, saying what is missing.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import os
 import re
 import subprocess
 import threading
@@ -30,23 +28,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS, missing_browser
 from tests.serving import free_port, request, serve
 
 HERE = Path(__file__).resolve().parent
-CHROMIUM = Path(os.environ.get("SHAREMOCK_CHROMIUM", "/usr/bin/chromium"))
 ESBUILD = HERE / "node_modules" / ".bin" / "esbuild"
 # Written by setup.sh after `npm ci`: the digest of the package-lock.json it installed.
 INSTALLED_STAMP = HERE / "node_modules" / ".sharemock-installed"
-# As the machine notes prescribe for Chromium here: no background traffic, no sandbox (root).
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Optional plugins the explorer loads on demand (`import()`) and does not depend on; none is
 # reached here, so an empty module stands in for each.
 ABSENT = (
@@ -74,12 +62,11 @@ def _port(base: str) -> int:
 
 def _missing() -> str | None:
     """What this machine lacks for the test, or None."""
-    if not CHROMIUM.exists():
-        return f"no Chromium at {CHROMIUM} (tests/browser/setup.sh installs Debian's chromium)"
+    browser = missing_browser()
+    if browser:
+        return browser
     if not ESBUILD.exists():
         return "tests/browser/node_modules is missing (tests/browser/setup.sh runs npm ci)"
-    if importlib.util.find_spec("playwright") is None:
-        return "the playwright package is missing (make install: the dev extras have it)"
     lock = hashlib.sha256((HERE / "package-lock.json").read_bytes()).hexdigest()
     if not INSTALLED_STAMP.exists() or INSTALLED_STAMP.read_text().strip() != lock:
         return "tests/browser/node_modules is stale (tests/browser/setup.sh runs npm ci)"
