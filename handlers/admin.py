@@ -44,6 +44,8 @@ def create_rule(body: JSON) -> Answer:
         rule = Rule.from_json(body)
     except ControlError as exc:
         raise ApiError(400, str(exc)) from None
+    if not rule.answer:
+        raise ApiError(400, "answer: say one of code, example, dynamic, delay, fault, state")
     desk = _desk()
     if rule.answer.state and rule.answer.state not in desk.scenarios:
         known = ", ".join(sorted(desk.scenarios))
@@ -90,7 +92,10 @@ def _duration(text: str) -> timedelta:
     if match is None or text in ("P", "-P") or text.endswith("T"):
         raise ApiError(400, f"advance: {text!r} is not an ISO 8601 duration (say PT25H or P3D)")
     parts = {k: float(v) for k, v in match.groupdict().items() if v and k != "sign"}
-    span = timedelta(**parts)
+    try:
+        span = timedelta(**parts)
+    except OverflowError:
+        span = _MAX_OFFSET * 2  # refused below as too far
     return -span if match["sign"] else span
 
 
@@ -106,7 +111,8 @@ def set_clock(body: JSON) -> Answer:
     desk = _desk()
     real = runtime.current().clock()
     if "advance" in body:
-        offset = desk.board.offset + _duration(body["advance"])
+        step = _duration(body["advance"])
+        offset = desk.board.offset + max(min(step, _MAX_OFFSET * 2), -_MAX_OFFSET * 2)
     elif "set" in body:
         offset = _instant(body["set"]) - real
     else:
@@ -136,7 +142,7 @@ def apply_scenario(name: str) -> Answer:
     return _scenario_json(name), 200, _AS_JSON
 
 
-def reset_all(provider: str | None = None, keep: str | None = None) -> JSON:
+def reset_all(provider: str | None = None, keep: str | None = None) -> Answer:
     desk = _desk()
     owners = [p for p in desk.providers if p.dialect_of is None]
     chosen = [p for p in owners if provider in (None, p.name)]
@@ -145,4 +151,4 @@ def reset_all(provider: str | None = None, keep: str | None = None) -> JSON:
     controls = keep != "controls"
     if controls:
         desk.board.reset()
-    return {"providers": [p.name for p in chosen], "controls": controls}
+    return {"providers": [p.name for p in chosen], "controls": controls}, 200, _AS_JSON

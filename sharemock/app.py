@@ -125,8 +125,9 @@ def create_app(
             validator_map=validator_map(),
         )
 
+    admin = load_document(settings.spec_dir / ADMIN_SPEC)
     app.add_api(
-        load_document(settings.spec_dir / ADMIN_SPEC),
+        admin,
         base_path=ADMIN_PREFIX,
         name="admin",
         resolver=HandlerResolver(ADMIN_HANDLERS),
@@ -143,7 +144,12 @@ def create_app(
             RealPathAlias, aliases=aliases, position=MiddlewarePosition.BEFORE_EXCEPTION
         )
     mounts = Mounts(mounted)
-    app.add_middleware(UnroutedGuard, mounts=mounts, position=MiddlewarePosition.BEFORE_SECURITY)
+    app.add_middleware(
+        UnroutedGuard,
+        mounts=mounts,
+        own=(ADMIN_PREFIX,),
+        position=MiddlewarePosition.BEFORE_SECURITY,
+    )
     # After routing (it acts per operation), before security and validation (a forced answer
     # needs neither, and `__` query parameters must not reach validation).
     app.add_middleware(
@@ -166,7 +172,7 @@ def create_app(
     if any(needs_xml_bodies(mount) for mount in mounts):
         app.add_middleware(XmlBodies, mounts=mounts, position=MiddlewarePosition.BEFORE_ROUTING)
 
-    edge = ErrorEdge(mounts)
+    edge = ErrorEdge(mounts, own=(ADMIN_PREFIX, ProviderSpec(admin)))
     for exception_class in (ProblemException, HTTPException, Exception):
         app.add_error_handler(exception_class, edge.handle)
 

@@ -56,14 +56,16 @@ def header_safe(text: str) -> str:
 class ErrorEdge:
     """Renders any exception raised while serving a request, per provider."""
 
-    def __init__(self, mounts: Mounts) -> None:
+    def __init__(self, mounts: Mounts, own: tuple[str, ProviderSpec] | None = None) -> None:
         self._mounts = mounts
+        # The mock's own API (its prefix and contract): its 405s say what is allowed.
+        self._own = own
 
     async def handle(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         path = request.url.path
         mounted = self._mounts.owner(path)
         if mounted is None:
-            return self._outside_any_provider(exc)
+            return self._outside_any_provider(exc, self._allowed(path, request.method))
         provider = mounted.provider
         if isinstance(exc, ApiError):
             error = exc
@@ -85,8 +87,17 @@ class ErrorEdge:
             status_code=error.status, body=body, content_type=content_type, headers=headers
         )
 
+    def _allowed(self, path: str, method: str) -> tuple[str, ...]:
+        """The methods the mock's own API allows at `path`, where `method` is not one."""
+        if self._own is None:
+            return ()
+        prefix, spec = self._own
+        if not path.startswith(prefix + "/"):
+            return ()
+        return spec.explain_miss(path[len(prefix) :], method).allowed_methods
+
     @staticmethod
-    def _outside_any_provider(exc: Exception) -> ConnexionResponse:
+    def _outside_any_provider(exc: Exception, allowed: tuple[str, ...]) -> ConnexionResponse:
         """Our own API's errors (the admin API, the index): RFC 7807 problem details."""
         status = getattr(exc, "status_code", None) or getattr(exc, "status", None) or 500
         detail = getattr(exc, "detail", None)
@@ -102,10 +113,12 @@ class ErrorEdge:
         body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
         if detail:
             body["detail"] = str(detail)
+        headers = {"Allow": ", ".join(allowed)} if status == 405 and allowed else {}
         return ConnexionResponse(
             status_code=status,
             body=json.dumps(body).encode(),
             content_type="application/problem+json",
+            headers=headers,
         )
 
 

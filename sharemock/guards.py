@@ -23,18 +23,22 @@ class UnroutedGuard:
     it is a miss too, before security and validation (never a 401 or a 400).
     """
 
-    def __init__(self, app: ASGIApp, mounts: Mounts) -> None:
+    def __init__(self, app: ASGIApp, mounts: Mounts, own: Sequence[str] = ()) -> None:
         self.app = app
         self._mounts = mounts
+        # The prefixes of the mock's own APIs (the admin API), guarded alike.
+        self._own = tuple(prefix + "/" for prefix in own)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        mounted = self._mounts.owner(scope["path"]) if scope["type"] == "http" else None
-        if mounted is not None:
-            routing = scope.get("extensions", {}).get("connexion_routing", {})
-            if routing.get("operation_id") is None or not mounted.spec.serves(
-                mounted.local_path(scope["path"])
-            ):
-                raise HTTPException(404)
+        if scope["type"] == "http":
+            path = scope["path"]
+            mounted = self._mounts.owner(path)
+            if mounted is not None or path.startswith(self._own):
+                routing = scope.get("extensions", {}).get("connexion_routing", {})
+                if routing.get("operation_id") is None or (
+                    mounted is not None and not mounted.spec.serves(mounted.local_path(path))
+                ):
+                    raise HTTPException(404)
         await self.app(scope, receive, send)
 
 

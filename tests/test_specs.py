@@ -37,7 +37,8 @@ def test_spec_passes_openapi_spec_validator(path: Path) -> None:
 
 
 def test_every_provider_has_a_spec_and_every_spec_a_provider() -> None:
-    assert {p.spec_file for p in PROVIDERS} == {path.name for path in SPEC_FILES}
+    # admin.yaml is the mock's own API (the frontend controls), not a provider's.
+    assert {p.spec_file for p in PROVIDERS} | {"admin.yaml"} == {path.name for path in SPEC_FILES}
 
 
 @pytest.mark.parametrize("provider", PROVIDERS, ids=lambda p: p.name)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from sharemock.controls.vocabulary import Directive, directive
+from sharemock.controls.vocabulary import Directive, directive, said
 
 # A body field to match is named by a top-level key, or by a JSON pointer ("/settings/ttl").
 _MISSING = object()
@@ -66,7 +66,7 @@ class Rule:
         )
 
     def to_json(self) -> dict[str, Any]:
-        answer = {k: v for k, v in asdict(self.answer).items() if v not in (None, False)}
+        answer = {k: v for k, v in asdict(self.answer).items() if said(v)}
         if "delay" in answer:
             low, high = answer["delay"]
             answer["delay"] = str(low) if low == high else f"{low}-{high}"

@@ -24,6 +24,11 @@ _DELAY = re.compile(r"\s*(\d{1,6})\s*(?:-\s*(\d{1,6})\s*)?")
 _NAME = re.compile(r"[A-Za-z0-9._~-]{1,100}")
 
 
+def said(value: object) -> bool:
+    """Whether a directive's field says something (`seed=0` does; None and False don't)."""
+    return value is not None and value is not False
+
+
 class ControlError(ValueError):
     """A control the mock cannot follow, said so to the client (a 4xx in the provider's words)."""
 
@@ -54,11 +59,10 @@ class Directive:
             return self
         if not self:
             return other
-        unsaid = (None, False)
         taken = {
             f.name: getattr(other, f.name)
             for f in fields(self)
-            if getattr(self, f.name) in unsaid and getattr(other, f.name) not in unsaid
+            if not said(getattr(self, f.name)) and said(getattr(other, f.name))
         }
         return replace(self, **taken) if taken else self
 

@@ -52,7 +52,7 @@ def test_the_snippet_promises_what_the_done_when_asks() -> None:
     code = snippet()
     assert README_BASE in code
     said = promised(code)
-    assert said[0].startswith("403 {\"error\":") and said[0].endswith("code=403")
+    assert said[0].startswith('403 {"error":') and said[0].endswith("code=403")
     assert said[-1] == '403 {"error":"Access link has expired"}'
     for asked in ('update("code=403")', 'update("delay=800")', 'update("fault=reset")'):
         assert asked in code
@@ -86,9 +86,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def test_the_readme_snippet_in_chromium(
-    mock_server: str, blank_page: str, tmp_path: Path
-) -> None:
+def test_the_readme_snippet_in_chromium(mock_server: str, blank_page: str, tmp_path: Path) -> None:
     from playwright import sync_api  # present: missing_browser() checked
 
     code = snippet().replace(README_BASE, f'const mock = "{mock_server}";')
