@@ -99,6 +99,9 @@ class Database(ABC):
 
     # The errors of the backend's driver: inside `writing()` they become the operation's 5xx.
     storage_errors: tuple[type[Exception], ...]
+    # Those of them that say the rows broke a constraint (unique, foreign key, not null,
+    # check): the data's fault, not the database's.
+    constraint_errors: tuple[type[Exception], ...]
     # Where the state is, for people (no password).
     label: str
 
@@ -234,6 +237,7 @@ class SqliteDatabase(Database):
     """
 
     storage_errors = (sqlite3.Error,)
+    constraint_errors = (sqlite3.IntegrityError,)
 
     def __init__(self, path: str | Path) -> None:
         if sqlite3.sqlite_version_info < SQLITE_MINIMUM:
