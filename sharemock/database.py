@@ -320,6 +320,14 @@ class SqliteDatabase(Database):
         with self._connection() as conn:
             conn.executescript(schema)
 
+    def in_memory_copy(self) -> SqliteDatabase:
+        """A new `:memory:` database holding what this one holds now, copied page by page by
+        SQLite's backup API (far cheaper than creating tables and inserting rows again)."""
+        copy = SqliteDatabase(MEMORY)
+        with self._connection() as source, copy._connection() as target:
+            source.backup(target)
+        return copy
+
     def _has_any(self, conn: Connection, tables: Sequence[str]) -> bool:
         marks = ", ".join("?" for _ in tables)
         row = conn.execute(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,10 @@ class Scenario:
     provider: str
     description: str
     document: Mapping[str, Any]
+    # What each overlay copies, per provider schema: built on the first overlay.
+    _templates: dict[str, SqliteDatabase] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
 
 def load_scenarios(
@@ -93,9 +97,21 @@ def apply(database: Database, providers: Iterable[Provider], scenario: Scenario)
 def overlay(scenario: Scenario, providers: Iterable[Provider]) -> Database:
     """A new private database holding only the scenario's state: what one `state=` request
     reads and writes instead of the stored state. One per request (it may write); the
-    caller closes it. Its tables are made as `state.open_database` makes them, without
-    fixtures."""
+    caller closes it.
+
+    Each is a copy of a template made once per scenario: creating the tables and importing
+    the rows takes ~0.5 ms, as long as the request itself; a copy ~0.1 ms.
+    """
     provider = _provider(scenario, providers)
+    template = scenario._templates.get(provider.schema_sql)
+    if template is None:
+        template = scenario._templates[provider.schema_sql] = _built(scenario, provider)
+    return template.in_memory_copy()
+
+
+def _built(scenario: Scenario, provider: Provider) -> SqliteDatabase:
+    """The scenario's provider's tables, as `state.open_database` makes them (no fixtures),
+    holding the scenario's rows."""
     database = SqliteDatabase(MEMORY)
     database.install_tables(provider.name, provider.schema_sql, provider.tables)
     import_state(database, (provider,), scenario.document)
