@@ -99,6 +99,9 @@ class Database(ABC):
 
     # The errors of the backend's driver: inside `writing()` they become the operation's 5xx.
     storage_errors: tuple[type[Exception], ...]
+    # Those of them that say the rows broke a constraint (unique, foreign key, not null,
+    # check): the data's fault, not the database's.
+    constraint_errors: tuple[type[Exception], ...]
     # Where the state is, for people (no password).
     label: str
 
@@ -234,6 +237,7 @@ class SqliteDatabase(Database):
     """
 
     storage_errors = (sqlite3.Error,)
+    constraint_errors = (sqlite3.IntegrityError,)
 
     def __init__(self, path: str | Path) -> None:
         if sqlite3.sqlite_version_info < SQLITE_MINIMUM:
@@ -315,6 +319,14 @@ class SqliteDatabase(Database):
     def install(self, schema: str) -> None:
         with self._connection() as conn:
             conn.executescript(schema)
+
+    def in_memory_copy(self) -> SqliteDatabase:
+        """A new `:memory:` database holding what this one holds now, copied page by page by
+        SQLite's backup API (far cheaper than creating tables and inserting rows again)."""
+        copy = SqliteDatabase(MEMORY)
+        with self._connection() as source, copy._connection() as target:
+            source.backup(target)
+        return copy
 
     def _has_any(self, conn: Connection, tables: Sequence[str]) -> bool:
         marks = ", ".join("?" for _ in tables)

@@ -101,6 +101,7 @@ class PostgresDatabase(Database):
     schema other than `public`)."""
 
     storage_errors = (psycopg.Error,)
+    constraint_errors = (psycopg.IntegrityError,)
 
     def __init__(self, url: str) -> None:
         self.url = url
