@@ -34,7 +34,7 @@ from tests.oracle.conftest import LINK_PATH
 # Applying a scenario is an import: the same on every backend.
 pytestmark = pytest.mark.backends
 
-SCENARIOS = load_scenarios(DEFAULT_SCENARIOS)
+SCENARIOS = load_scenarios(DEFAULT_SCENARIOS, PROVIDERS)
 LINK_456 = "0c2a8e5b9f6d4e1a8b7c3d2e1f0a9b8c"
 SEED_PUID = "sY6mkuRLxuhXh81YccsLSwE0fu"
 PUBLIC_SHAREBOX = f"/filerobot/demo/v4/share/{SEED_PUID}"
@@ -233,6 +233,6 @@ def test_a_bad_scenario_file_is_refused_naming_the_file(
     _scenario_file(tmp_path, "fine", SCENARIOS["link-expired"].document)
     path = _scenario_file(tmp_path, name, document)
     with pytest.raises(ScenarioError) as refused:
-        load_scenarios(tmp_path)
+        load_scenarios(tmp_path, PROVIDERS)
     assert str(refused.value).startswith(f"{path}: not a scenario:\n- ")
     assert reason in str(refused.value)

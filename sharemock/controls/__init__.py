@@ -36,7 +36,9 @@ class Desk:
         self.runtime = runtime
         self.providers = tuple(providers)
         self.server_wide = ServerWide.parse(settings.latency, settings.chaos, settings.seed)
-        self.scenarios: dict[str, Scenario] = load_scenarios(scenarios_dir or DEFAULT_SCENARIOS)
+        self.scenarios: dict[str, Scenario] = load_scenarios(
+            scenarios_dir or DEFAULT_SCENARIOS, self.providers
+        )
 
         def follow(offset: timedelta) -> None:
             runtime.offset = offset

@@ -18,7 +18,6 @@ from typing import Any
 
 from sharemock.database import MEMORY, Database, SqliteDatabase
 from sharemock.provider import Provider
-from sharemock.providers import PROVIDERS
 from sharemock.state import StateError, check_state, import_state
 
 DEFAULT_SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
@@ -44,9 +43,7 @@ class Scenario:
     )
 
 
-def load_scenarios(
-    directory: Path, providers: Iterable[Provider] = PROVIDERS
-) -> dict[str, Scenario]:
+def load_scenarios(directory: Path, providers: Iterable[Provider]) -> dict[str, Scenario]:
     """Every `*.json` scenario in `directory`, by name (its file name), each checked whole
     against `providers`' tables; ScenarioError naming the first file that is not one."""
     providers = tuple(providers)
