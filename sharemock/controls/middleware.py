@@ -250,9 +250,8 @@ class Controls:
         seconds: float,
         send: Send,
     ) -> None:
-        accept = next(iter(_header(scope, b"accept")), None)
         try:
-            forced = target.answers.answer(target.operation, wanted, accept)
+            forced = target.answers.answer(target.operation, wanted)
         except Undocumented5xx:
             error = target.mounted.provider.errors.from_failure(
                 FrameworkFailure(Failure.INTERNAL, "server error forced by Prefer: fault=5xx")
