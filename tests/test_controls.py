@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from starlette.testclient import TestClient
@@ -248,6 +249,22 @@ def test_fault_5xx_answers_the_documented_server_error(
     assert _read(client, case, credential) == before
 
 
+@pytest.mark.parametrize(("code", "root"), [(200, "PublicLinkGetResponse"), (404, "ErrorResponse")])
+def test_a_forced_answer_in_xml_has_the_root_its_schema_names(
+    client: TestClient, credential: Credential, code: int, root: str
+) -> None:
+    forced = client.get(
+        ORACLE_LINK,
+        headers={
+            **_headers("oracle", credential),
+            "Accept": "application/xml",
+            "Prefer": f"code={code}",
+        },
+    )
+    assert (forced.status_code, forced.headers["content-type"]) == (code, "application/xml")
+    assert ElementTree.fromstring(forced.content).tag == root
+
+
 def test_fault_5xx_of_an_operation_documenting_none_is_the_providers_generic_error(
     client: TestClient, credential: Credential
 ) -> None:
@@ -356,13 +373,16 @@ def test_code_and_delay_combine(client: TestClient, credential: Credential) -> N
     assert forced.headers["preference-applied"] == "code=403, delay=200"
 
 
-def test_a_delay_holds_back_an_error_answer_too(client: TestClient) -> None:
-    """A refusal raised by security (no credentials) is delayed and marked like any answer."""
+@pytest.mark.parametrize("setting", ["delay=200", "delay=200, fault=dribble"])
+def test_a_delay_or_dribble_holds_back_an_error_answer_too(
+    client: TestClient, setting: str
+) -> None:
+    """A refusal raised by security (no credentials) is held back and marked like any answer."""
     started = time.monotonic()
-    refused = client.get("/defdrive/api/files", headers={"Prefer": "delay=200"})
+    refused = client.get("/defdrive/api/files", headers={"Prefer": setting})
     assert time.monotonic() - started >= 0.2
     assert (refused.status_code, refused.json()) == (401, {"error": "User not authenticated"})
-    assert refused.headers["preference-applied"] == "delay=200"
+    assert refused.headers["preference-applied"] == setting
 
 
 def test_a_dribbled_answer_arrives_whole_in_process(
