@@ -24,6 +24,7 @@ _DURATION = re.compile(
 )
 # Far enough for any expiry a contract allows, near enough that datetime never overflows.
 _MAX_OFFSET = timedelta(days=365 * 200)
+_TOO_FAR = "the clock may move at most 200 years from the real time"
 
 
 def _desk() -> Desk:
@@ -90,7 +91,10 @@ def _duration(text: str) -> timedelta:
     if match is None or text in ("P", "-P") or text.endswith("T"):
         raise ApiError(400, f"advance: {text!r} is not an ISO 8601 duration (say PT25H or P3D)")
     parts = {k: float(v) for k, v in match.groupdict().items() if v and k != "sign"}
-    span = timedelta(**parts)
+    try:
+        span = timedelta(**parts)
+    except OverflowError:  # past what a timedelta holds, so past the 200 years too
+        raise ApiError(400, _TOO_FAR) from None
     return -span if match["sign"] else span
 
 
@@ -112,7 +116,7 @@ def set_clock(body: JSON) -> Answer:
     else:
         offset = timedelta(0)
     if abs(offset) > _MAX_OFFSET:
-        raise ApiError(400, "the clock may move at most 200 years from the real time")
+        raise ApiError(400, _TOO_FAR)
     desk.board.set_offset(offset)
     return _clock_json(desk), 200, _AS_JSON
 
