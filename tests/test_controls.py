@@ -551,6 +551,7 @@ def test_rules_are_listed_got_deleted_and_cleared(client: TestClient) -> None:
         ({"answer": {"delay": "900-200"}}, "delay=900-200: the range's lowest comes first"),
         ({"answer": {"delay": "99999"}}, "delay=99999: at most 60000 ms"),
         ({"answer": {"code": 403}, "times": 0}, "less than the minimum of 1"),
+        ({"answer": {"code": 403}, "times": 10**20}, "greater than the maximum of 1000000"),
         ({"answer": {"code": 403}, "probability": 2}, "greater than the maximum of 1"),
         ({"provider": "dropbox", "answer": {"code": 403}}, "'dropbox' is not one of"),
     ],
@@ -592,6 +593,8 @@ def test_the_clock_advances_sets_and_comes_back(client: TestClient, clock: Froze
         {"advance": "PT1H", "set": "2027-07-01T00:00:00Z"},
         {},
         {"advance": "P100000D"},
+        {"advance": "P99999999999D"},  # past what a timedelta holds
+        {"advance": "PT99999999999999999999S"},
     ],
 )
 def test_a_bad_clock_change_is_a_400_problem(client: TestClient, change: Any) -> None:
