@@ -40,13 +40,20 @@ _VERSION_BYTES = 8
 
 
 class _Signal:
-    """Tells a worker whether the controls changed since it last looked (base: never)."""
+    """Tells a worker whether the controls changed since it last looked (base: one process,
+    whose own changes are the only ones; it keeps the last version it published, since a
+    fixed answer would differ from the stored version after the first change and have
+    every request re-read the board)."""
+
+    def __init__(self) -> None:
+        self._version = 0
 
     def read(self, database: Database) -> int:
-        return 0
+        return self._version
 
     def publish(self, version: int) -> None:
         """After a change committed: let every worker see `version`."""
+        self._version = version
 
 
 class _MappedSignal(_Signal):
