@@ -16,6 +16,10 @@ from xml.etree import ElementTree
 import pytest
 from starlette.testclient import TestClient
 
+from sharemock.config import Settings
+from sharemock.controls.board import Board
+from sharemock.providers import PROVIDERS
+from sharemock.state import open_database
 from tests.conftest import FrozenClock
 
 Credential = Callable[[str, str], str]
@@ -127,7 +131,7 @@ CASES = {
         {"code": "13000000", "msg": "Internal server error."},
     ),
 }
-PROVIDERS = pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))
+EACH_PROVIDER = pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))
 NAMING_EXAMPLES = pytest.mark.parametrize(
     "case", [c for c in CASES.values() if c.example], ids=[n for n, c in CASES.items() if c.example]
 )
@@ -178,7 +182,7 @@ def _clock(client: TestClient, **change: Any) -> dict[str, Any]:
 # --- code=, example=, fault=5xx: the contract's answer, in the provider's shape, no change ---
 
 
-@PROVIDERS
+@EACH_PROVIDER
 def test_forced_code_answers_the_contract_example_and_changes_nothing(
     client: TestClient, credential: Credential, case: Case
 ) -> None:
@@ -190,7 +194,7 @@ def test_forced_code_answers_the_contract_example_and_changes_nothing(
     assert _read(client, case, credential) == before
 
 
-@PROVIDERS
+@EACH_PROVIDER
 def test_forced_code_in_the_query_is_the_same(
     client: TestClient, credential: Credential, case: Case
 ) -> None:
@@ -204,7 +208,7 @@ def test_forced_code_in_the_query_is_the_same(
     assert _read(client, case, credential) == before
 
 
-@PROVIDERS
+@EACH_PROVIDER
 def test_an_undocumented_code_is_a_native_400_listing_the_documented(
     client: TestClient, credential: Credential, case: Case
 ) -> None:
@@ -224,7 +228,7 @@ def test_a_named_example_is_answered(
     assert forced.headers["preference-applied"] == f"example={case.example}"
 
 
-@PROVIDERS
+@EACH_PROVIDER
 def test_an_unknown_example_is_a_native_400_listing_the_names(
     client: TestClient, credential: Credential, case: Case
 ) -> None:
@@ -236,7 +240,7 @@ def test_an_unknown_example_is_a_native_400_listing_the_names(
         assert "has no named examples" in text
 
 
-@PROVIDERS
+@EACH_PROVIDER
 def test_fault_5xx_answers_the_documented_server_error(
     client: TestClient, credential: Credential, case: Case
 ) -> None:
@@ -311,7 +315,7 @@ def test_a_bad_value_is_a_native_400_saying_why(
     assert _read(client, case, credential) == before
 
 
-@PROVIDERS
+@EACH_PROVIDER
 def test_a_bad_value_answers_in_each_providers_shape(
     client: TestClient, credential: Credential, case: Case
 ) -> None:
@@ -771,3 +775,20 @@ def test_a_browser_on_another_origin_may_send_our_headers_and_read_ours(
         h.strip().lower() for h in answer.headers["access-control-expose-headers"].split(",")
     ]
     assert "preference-applied" in exposed and "x-sharemock-rule" in exposed
+
+
+def test_a_one_process_board_reads_nothing_again_after_its_own_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On `:memory:` (one process) a request costs no read of the board, changed or not."""
+    database = open_database(Settings(db_path=":memory:"), PROVIDERS)
+    try:
+        board = Board(database, lambda offset: None)
+        board.set_offset(timedelta(hours=1))
+        reads: list[None] = []
+        monkeypatch.setattr(board, "_reload", lambda: reads.append(None))
+        board.refresh()
+        assert reads == []
+        assert board.offset == timedelta(hours=1)
+    finally:
+        database.close()
