@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from sharemock.config import Settings
+from sharemock.credentials import dev_credential
 from tests.conftest import REPO
 from tests.serving import Server, request, spawn, stop, wait_until_serving
 
@@ -39,6 +41,25 @@ class Servers:
     latency: Server  # --latency 300
     chaos: Server  # --chaos rate=1,faults=reset --seed 1
     two_workers: Server  # --workers 2
+
+
+class ServerLog:
+    """What the plain server has written so far (its access log, and any error)."""
+
+    def __init__(self, server: Server) -> None:
+        assert server.process.stdout is not None
+        self._fd = server.process.stdout.fileno()
+        self.text = ""
+
+    def read(self) -> str:
+        while True:
+            try:
+                chunk = os.read(self._fd, 65536)
+            except BlockingIOError:
+                return self.text
+            if not chunk:
+                return self.text
+            self.text += chunk.decode(errors="replace")
 
 
 @pytest.fixture(scope="module")
@@ -67,25 +88,6 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
 @pytest.fixture(scope="module")
 def log(servers: Servers) -> ServerLog:
     return ServerLog(servers.plain)
-
-
-class ServerLog:
-    """What the plain server has written so far (its access log, and any error)."""
-
-    def __init__(self, server: Server) -> None:
-        assert server.process.stdout is not None
-        self._fd = server.process.stdout.fileno()
-        self.text = ""
-
-    def read(self) -> str:
-        while True:
-            try:
-                chunk = os.read(self._fd, 65536)
-            except BlockingIOError:
-                return self.text
-            if not chunk:
-                return self.text
-            self.text += chunk.decode(errors="replace")
 
 
 def _address(base: str) -> tuple[str, int]:
@@ -185,6 +187,22 @@ def test_dribble_trickles_the_real_answer_over_its_delay(servers: Servers, log: 
     assert len(pieces) >= 5
     assert pieces[-1][0] - pieces[0][0] >= 0.9
     _still_serving(servers.plain.base, log)
+
+
+@pytest.mark.xfail(
+    reason="XmlBodies, outside Controls, holds a JSON answer whole to convert it: an XML"
+    " client gets the dribble's delay, then the body in one piece"
+)
+def test_dribble_trickles_an_xml_answer_too(servers: Servers) -> None:
+    headers = {
+        "Accept": "application/xml",
+        "Authorization": f"Bearer {dev_credential('oracle', 'useraa', Settings())}",
+        "Prefer": "fault=dribble, delay=1000",
+    }
+    link = "/oracle/documents/api/1.2/publiclinks/LFCE8A35C88A6A96FD39B621T0000000000100000001"
+    pieces = _pieces(servers.plain.base, _get(link, **headers))
+    assert b"".join(piece for _, piece in pieces).startswith(b"HTTP/1.1 200 ")
+    assert len(pieces) >= 5
 
 
 def test_delay_holds_the_answer_back(servers: Servers, log: ServerLog) -> None:
