@@ -24,6 +24,7 @@ _DURATION = re.compile(
 )
 # Far enough for any expiry a contract allows, near enough that datetime never overflows.
 _MAX_OFFSET = timedelta(days=365 * 200)
+_TOO_FAR = "the clock may move at most 200 years from the real time"
 
 
 def _desk() -> Desk:
@@ -94,8 +95,8 @@ def _duration(text: str) -> timedelta:
     parts = {k: float(v) for k, v in match.groupdict().items() if v and k != "sign"}
     try:
         span = timedelta(**parts)
-    except OverflowError:
-        span = _MAX_OFFSET * 2  # refused below as too far
+    except OverflowError:  # past what a timedelta holds, so past the 200 years too
+        raise ApiError(400, _TOO_FAR) from None
     return -span if match["sign"] else span
 
 
@@ -111,14 +112,16 @@ def set_clock(body: JSON) -> Answer:
     desk = _desk()
     real = runtime.current().clock()
     if "advance" in body:
-        step = _duration(body["advance"])
-        offset = desk.board.offset + max(min(step, _MAX_OFFSET * 2), -_MAX_OFFSET * 2)
+        try:
+            offset = desk.board.offset + _duration(body["advance"])
+        except OverflowError:  # the step alone fits a timedelta, the sum does not
+            raise ApiError(400, _TOO_FAR) from None
     elif "set" in body:
         offset = _instant(body["set"]) - real
     else:
         offset = timedelta(0)
     if abs(offset) > _MAX_OFFSET:
-        raise ApiError(400, "the clock may move at most 200 years from the real time")
+        raise ApiError(400, _TOO_FAR)
     desk.board.set_offset(offset)
     return _clock_json(desk), 200, _AS_JSON
 

@@ -98,8 +98,10 @@ class Answers:
         media_type = JSON if JSON in content else next(iter(content))
         media = content[media_type]
         value = self._value(operation, status, media, directive)
-        # JSON even where the client asked for XML: `XmlBodies`, outside the controls, writes
-        # it as XML with the root element the response schema names, as for a real answer.
+        if isinstance(value, dict) and (media_type == JSON or "xml" in media_type):
+            # JSON, as a handler answers: `XmlBodies`, outside the controls, makes it XML for a
+            # client that prefers XML, under the root element the response's schema names.
+            return Forced(code, json.dumps(value, separators=(",", ":")).encode(), JSON)
         if isinstance(value, str) and not media_type.endswith("json"):
             return Forced(code, value.encode(), media_type)
         return Forced(code, json.dumps(value, separators=(",", ":")).encode(), media_type)

@@ -40,13 +40,20 @@ _VERSION_BYTES = 8
 
 
 class _Signal:
-    """Tells a worker whether the controls changed since it last looked (base: never)."""
+    """Tells a worker whether the controls changed since it last looked (base: one process,
+    whose own changes are the only ones; it keeps the last version it published, since a
+    fixed answer would differ from the stored version after the first change and have
+    every request re-read the board)."""
+
+    def __init__(self) -> None:
+        self._version = 0
 
     def read(self, database: Database) -> int:
-        return 0
+        return self._version
 
     def publish(self, version: int) -> None:
         """After a change committed: let every worker see `version`."""
+        self._version = version
 
 
 class _MappedSignal(_Signal):
@@ -171,10 +178,15 @@ class Board:
         self._change(lambda conn: conn.execute("DELETE FROM sharemock_rules"))
 
     def spend(self, rule: Rule) -> bool:
-        """Count one use of a rule limited to `times`; False if another request took the last."""
+        """Count one use of a rule limited to `times`; False if another request took the last.
+
+        A change like any other (the version moves): every worker's copy, and so the admin
+        API's listing, shows how many uses are left.
+        """
         if rule.times is None:
             return True
-        with self._database.transaction() as conn:
+
+        def use(conn: Connection) -> bool:
             cursor = conn.execute(
                 "UPDATE sharemock_rules SET remaining = remaining - 1"
                 " WHERE id = ? AND remaining > 0",
@@ -182,12 +194,10 @@ class Board:
             )
             if cursor.rowcount == 0:
                 return False
-            left = conn.execute(
-                "SELECT remaining FROM sharemock_rules WHERE id = ?", (rule.id,)
-            ).fetchone()
-        if left is not None and left["remaining"] <= 0:
-            self.remove_rule(rule.id)
-        return True
+            conn.execute("DELETE FROM sharemock_rules WHERE id = ? AND remaining <= 0", (rule.id,))
+            return True
+
+        return bool(self._change(use))
 
     def find(self, rule_id: str) -> Rule | None:
         return next((rule for rule in self.rules if rule.id == rule_id), None)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
+from starlette._exception_handler import wrap_app_handling_exceptions
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sharemock.controls import faults
@@ -221,13 +223,14 @@ class Controls:
         if wanted.forces_answer:
             await self._forced(target, scope, wanted, marks, seconds, send)
             return
+        downstream = _answering_errors(self.app, scope, receive)
         with self._staged(wanted, target):
             if wanted.fault == "dribble":
-                messages = await _collected(self.app, scope, receive)
+                messages = await _collected(downstream, scope, receive)
                 messages[0] = _marked(messages[0], marks)
                 await faults.dribble(messages, send, seconds or DEFAULT_DRIBBLE_MS / 1000)
                 return
-            await self.app(scope, receive, _later(send, marks, seconds))
+            await downstream(scope, receive, _later(send, marks, seconds))
 
     def _staged(self, wanted: Directive, target: _Target) -> AbstractContextManager[None]:
         return self._overlay(wanted.state, target.mounted) if wanted.state else nullcontext()
@@ -269,6 +272,16 @@ class Controls:
         await asyncio.sleep(seconds)
         for message in messages:
             await send(message)
+
+
+def _answering_errors(app: ASGIApp, scope: Scope, receive: Receive) -> ASGIApp:
+    """`app`, with what it raises answered here, by the app's own error handlers (the edge).
+
+    Security, validation and handlers refuse by raising; the exception middleware far above
+    would answer, past the delay, the dribble and `Preference-Applied`. This is Starlette's
+    own per-route wrapper, reading the handlers that middleware left in the scope.
+    """
+    return wrap_app_handling_exceptions(app, Request(scope, receive))
 
 
 def _marked(start: Mapping[str, Any], marks: list[tuple[bytes, bytes]]) -> dict[str, Any]:
