@@ -25,6 +25,7 @@ from starlette.middleware.cors import CORSMiddleware
 from sharemock.access_log import AccessLog
 from sharemock.config import Settings
 from sharemock.controls import Controls, desk_for
+from sharemock.controls.delivery import DELIVERY, Delivery
 from sharemock.controls.faults import WIRE
 from sharemock.controls.middleware import APPLIED_HEADER, RULE_HEADER
 from sharemock.edge import DETAIL_HEADER, ErrorEdge
@@ -63,12 +64,14 @@ class HandlerResolver(Resolver):
 
 
 class SharemockApp(connexion.FlaskApp):
-    """The FlaskApp, keeping the server's own `send` in the scope: a fault
-    (`sharemock/controls/faults.py`) breaks the connection that `send` writes to."""
+    """The FlaskApp, with the server's own `send` kept in the scope (a fault,
+    `sharemock/controls/faults.py`, breaks the connection it writes to) and wrapped in the
+    request's `Delivery` (which holds back, marks or trickles the answer the controls say)."""
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http":
             scope[WIRE] = send
+            send = scope[DELIVERY] = Delivery(send)
         await self.middleware(scope, receive, send)
 
 

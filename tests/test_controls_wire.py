@@ -189,10 +189,6 @@ def test_dribble_trickles_the_real_answer_over_its_delay(servers: Servers, log: 
     _still_serving(servers.plain.base, log)
 
 
-@pytest.mark.xfail(
-    reason="XmlBodies, outside Controls, holds a JSON answer whole to convert it: an XML"
-    " client gets the dribble's delay, then the body in one piece"
-)
 def test_dribble_trickles_an_xml_answer_too(servers: Servers) -> None:
     headers = {
         "Accept": "application/xml",

@@ -14,7 +14,7 @@ import socket
 import struct
 from typing import Any
 
-from starlette.types import Scope, Send
+from starlette.types import Scope
 
 from sharemock.controls.vocabulary import ControlError
 
@@ -51,15 +51,3 @@ async def perform(kind: str, scope: Scope) -> None:
         transport.close()
     # Let the server see the connection is gone, so it does not try to answer on it.
     await asyncio.sleep(0)
-
-
-async def dribble(messages: list[dict[str, Any]], send: Send, seconds: float) -> None:
-    """Send a buffered answer with its body trickled out over `seconds`."""
-    start, body = messages[0], b"".join(m.get("body", b"") for m in messages[1:])
-    await send(start)
-    pieces = max(1, min(len(body), 20))
-    size = -(-len(body) // pieces) if body else 0
-    for index in range(pieces):
-        await asyncio.sleep(seconds / pieces)
-        chunk = body[index * size : (index + 1) * size]
-        await send({"type": "http.response.body", "body": chunk, "more_body": index < pieces - 1})

@@ -16,19 +16,18 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
-from starlette._exception_handler import wrap_app_handling_exceptions
-from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sharemock.controls import faults
-from sharemock.controls.answers import Answers, Undocumented5xx
+from sharemock.controls.answers import Answers, Forced, Undocumented5xx
 from sharemock.controls.board import Board, rules_for
+from sharemock.controls.delivery import delivery_of
 from sharemock.controls.rules import Rule
 from sharemock.controls.serverwide import ServerWide
 from sharemock.controls.vocabulary import (
@@ -220,17 +219,24 @@ class Controls:
             await asyncio.sleep(seconds)
             await faults.perform(wanted.fault, scope)
             return
-        if wanted.forces_answer:
-            await self._forced(target, scope, wanted, marks, seconds, send)
+        dribble = wanted.fault == "dribble"
+        if dribble and not seconds:
+            seconds = DEFAULT_DRIBBLE_MS / 1000
+        # Made first: an answer the contract cannot give is refused unmarked (ControlError).
+        forced = self._forced(target, wanted) if wanted.forces_answer else None
+        # The answer, whoever makes it (the edge's refusals too), leaves through the delivery.
+        delivery_of(scope, send).decide(marks, seconds, dribble)
+        if isinstance(forced, ApiError):
+            raise forced
+        if forced is not None:
+            headers = [(b"content-length", str(len(forced.body)).encode())]
+            if forced.content_type:
+                headers.append((b"content-type", forced.content_type.encode()))
+            await send({"type": "http.response.start", "status": forced.status, "headers": headers})
+            await send({"type": "http.response.body", "body": forced.body})
             return
-        downstream = _answering_errors(self.app, scope, receive)
         with self._staged(wanted, target):
-            if wanted.fault == "dribble":
-                messages = await _collected(downstream, scope, receive)
-                messages[0] = _marked(messages[0], marks)
-                await faults.dribble(messages, send, seconds or DEFAULT_DRIBBLE_MS / 1000)
-                return
-            await downstream(scope, receive, _later(send, marks, seconds))
+            await self.app(scope, receive, send)
 
     def _staged(self, wanted: Directive, target: _Target) -> AbstractContextManager[None]:
         return self._overlay(wanted.state, target.mounted) if wanted.state else nullcontext()
@@ -241,72 +247,12 @@ class Controls:
         low, high = wanted.delay
         return (low if low == high else self._rng.uniform(low, high)) / 1000
 
-    async def _forced(
-        self,
-        target: _Target,
-        scope: Scope,
-        wanted: Directive,
-        marks: list[tuple[bytes, bytes]],
-        seconds: float,
-        send: Send,
-    ) -> None:
+    @staticmethod
+    def _forced(target: _Target, wanted: Directive) -> Forced | ApiError:
+        """The made-up answer, or the provider's own server error where none is documented."""
         try:
-            forced = target.answers.answer(target.operation, wanted)
+            return target.answers.answer(target.operation, wanted)
         except Undocumented5xx:
-            error = target.mounted.provider.errors.from_failure(
+            return target.mounted.provider.errors.from_failure(
                 FrameworkFailure(Failure.INTERNAL, "server error forced by Prefer: fault=5xx")
             )
-            error.headers.update((k.decode(), v.decode()) for k, v in marks)
-            await asyncio.sleep(seconds)
-            raise error from None
-        headers = [*marks, (b"content-length", str(len(forced.body)).encode())]
-        if forced.content_type:
-            headers.append((b"content-type", forced.content_type.encode()))
-        messages: list[dict[str, Any]] = [
-            {"type": "http.response.start", "status": forced.status, "headers": headers},
-            {"type": "http.response.body", "body": forced.body},
-        ]
-        if wanted.fault == "dribble":
-            await faults.dribble(messages, send, seconds or DEFAULT_DRIBBLE_MS / 1000)
-            return
-        await asyncio.sleep(seconds)
-        for message in messages:
-            await send(message)
-
-
-def _answering_errors(app: ASGIApp, scope: Scope, receive: Receive) -> ASGIApp:
-    """`app`, with what it raises answered here, by the app's own error handlers (the edge).
-
-    Security, validation and handlers refuse by raising; the exception middleware far above
-    would answer, past the delay, the dribble and `Preference-Applied`. This is Starlette's
-    own per-route wrapper, reading the handlers that middleware left in the scope.
-    """
-    return wrap_app_handling_exceptions(app, Request(scope, receive))
-
-
-def _marked(start: Mapping[str, Any], marks: list[tuple[bytes, bytes]]) -> dict[str, Any]:
-    return {**start, "headers": [*start.get("headers", []), *marks]}
-
-
-def _later(send: Send, marks: list[tuple[bytes, bytes]], seconds: float) -> Send:
-    """`send`, holding the answer back `seconds` and marking it."""
-
-    async def delayed(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            if seconds:
-                await asyncio.sleep(seconds)
-            message = _marked(message, marks)
-        await send(message)
-
-    return delayed
-
-
-async def _collected(app: ASGIApp, scope: Scope, receive: Receive) -> list[dict[str, Any]]:
-    """The whole answer of `app`, as messages."""
-    messages: list[dict[str, Any]] = []
-
-    async def keep(message: Message) -> None:
-        messages.append(dict(message))
-
-    await app(scope, receive, keep)
-    return messages
