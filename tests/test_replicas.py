@@ -109,3 +109,24 @@ def test_a_one_time_link_opened_through_both_replicas_at_once_gives_its_file_onc
     assert statuses == [200] + [403] * (attempts - 1), answers
     refusals = [json.loads(content) for status, content in answers if status == 403]
     assert all(r == {"error": "Access link has already been used"} for r in refusals)
+
+
+def test_rules_and_the_clock_made_through_one_replica_hold_through_the_other(
+    replicas: tuple[str, str],
+) -> None:
+    a, b = replicas
+    rule = {"provider": "defdrive", "operation": "getAccess", "times": 2, "answer": {"code": 404}}
+    status, made = _json(a, "/__admin/rules", "POST", rule)
+    assert status == 201, made
+    for base in (b, a):  # the rule's two uses, one through each replica
+        status, body = _json(base, "/defdrive/api/accesses/456")
+        assert (status, body) == (404, {"error": "Access record not found"})
+    status, body = _json(b, "/defdrive/api/accesses/456")
+    assert status == 200, body  # spent
+    assert _json(a, "/__admin/rules") == (200, {"rules": []})
+
+    status, moved = _json(b, "/__admin/clock", "POST", {"advance": "P10D"})
+    assert status == 200 and moved["offsetSeconds"] == 10 * 86400, moved
+    status, seen = _json(a, "/__admin/clock")
+    assert seen["offsetSeconds"] == 10 * 86400
+    assert _json(a, "/__admin/clock", "POST", {"real": True})[0] == 200
