@@ -36,6 +36,19 @@ def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def get_controls() -> JSON:
+    desk = _desk()
+    wide = desk.server_wide
+    chaos = {"rate": wide.rate, "faults": list(wide.faults), "seed": wide.seed}
+    return {
+        "latency": wide.latency_text,
+        "chaos": chaos if wide.rate > 0 else None,
+        "rules": len(desk.board.rules),
+        "clock": _clock_json(desk),
+        "scenarios": len(desk.scenarios),
+    }
+
+
 def list_rules() -> JSON:
     return {"rules": [rule.to_json() for rule in _desk().board.rules]}
 

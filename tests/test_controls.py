@@ -16,6 +16,7 @@ from xml.etree import ElementTree
 import pytest
 from starlette.testclient import TestClient
 
+from sharemock.app import create_app
 from sharemock.config import Settings
 from sharemock.controls.board import Board
 from sharemock.providers import PROVIDERS
@@ -792,3 +793,18 @@ def test_a_one_process_board_reads_nothing_again_after_its_own_change(
         assert board.offset == timedelta(hours=1)
     finally:
         database.close()
+
+
+def test_the_admin_root_says_what_is_in_force(clock: Any) -> None:
+    app = create_app(
+        Settings(db_path=":memory:", latency="50-300", chaos="rate=0.1,faults=reset", seed=3),
+        clock=clock,
+    )
+    with TestClient(app) as client:
+        client.post("/__admin/rules", json={"provider": "koodrive", "answer": {"code": 401}})
+        answer = client.get("/__admin/")
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["latency"] == "50-300"
+    assert body["chaos"] == {"rate": 0.1, "faults": ["reset"], "seed": 3}
+    assert (body["rules"], body["scenarios"], body["clock"]["isReal"]) == (1, 7, True)

@@ -30,12 +30,19 @@ class ServerWide:
             return wanted
         return replace(wanted, fault=rng.choice(self.faults))
 
+    @property
+    def latency_text(self) -> str | None:
+        """`--latency` as given: `300`, or `50-300`."""
+        if self.latency.delay is None:
+            return None
+        low, high = self.latency.delay
+        return str(low) if low == high else f"{low}-{high}"
+
     def describe(self) -> str:
         """For the start-up line: what every request gets ("" when nothing)."""
         said = []
-        if self.latency.delay is not None:
-            low, high = self.latency.delay
-            said.append(f"latency {low if low == high else f'{low}-{high}'} ms")
+        if self.latency_text is not None:
+            said.append(f"latency {self.latency_text} ms")
         if self.rate > 0:
             seed = "" if self.seed is None else f", seed {self.seed}"
             said.append(f"chaos {self.rate:.0%} {'/'.join(self.faults)}{seed}")
