@@ -32,6 +32,7 @@ from sharemock.controls.rules import Rule
 from sharemock.controls.serverwide import ServerWide
 from sharemock.controls.vocabulary import (
     DEFAULT_DRIBBLE_MS,
+    NOTHING,
     ControlError,
     Directive,
     from_prefer,
@@ -161,7 +162,7 @@ class Controls:
         """What the request itself asks, and its scope without the `__` parameters."""
         asked = from_prefer(_header(scope, b"prefer"))
         query = scope["query_string"].decode("latin-1")
-        in_query, rest = from_query(query) if "__" in query else (Directive(), None)
+        in_query, rest = from_query(query) if "__" in query else (NOTHING, None)
         if rest is not None:
             scope = {**scope, "query_string": rest.encode("latin-1")}
         return asked.over(in_query), scope
@@ -170,6 +171,8 @@ class Controls:
         self, target: _Target, scope: Scope, receive: Receive
     ) -> tuple[Rule | None, Receive]:
         """The first rule that holds for this request (spent if limited), and the body reader."""
+        if not self._board.rules:
+            return None, receive
         candidates = [
             rule
             for rule in rules_for(self._board.rules, _session(scope))
@@ -197,15 +200,8 @@ class Controls:
         self, target: _Target, scope: Scope, receive: Receive, send: Send
     ) -> None:
         asked, scope = self._asked(scope)
-        rule, receive = (
-            await self._rule(target, scope, receive)
-            if self._board.rules
-            else (
-                None,
-                receive,
-            )
-        )
-        wanted = asked.over(rule.answer if rule else Directive()).over(self._server_wide.latency)
+        rule, receive = await self._rule(target, scope, receive)
+        wanted = asked.over(rule.answer if rule else NOTHING).over(self._server_wide.latency)
         if not wanted.fault and not wanted.forces_answer:
             wanted = self._server_wide.chaos(self._rng, wanted)
         if not wanted:
