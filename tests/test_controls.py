@@ -184,26 +184,17 @@ def _clock(client: TestClient, **change: Any) -> dict[str, Any]:
 
 
 @EACH_PROVIDER
+@pytest.mark.parametrize("asked_by", ["prefer", "query"])
 def test_forced_code_answers_the_contract_example_and_changes_nothing(
-    client: TestClient, credential: Credential, case: Case
+    client: TestClient, credential: Credential, case: Case, asked_by: str
 ) -> None:
     before = _read(client, case, credential)
-    forced = _send(client, case, credential, Prefer=f"code={case.code}")
-    assert forced.status_code == case.code
-    assert forced.json() == case.native
-    assert forced.headers["preference-applied"] == f"code={case.code}"
-    assert _read(client, case, credential) == before
-
-
-@EACH_PROVIDER
-def test_forced_code_in_the_query_is_the_same(
-    client: TestClient, credential: Credential, case: Case
-) -> None:
-    before = _read(client, case, credential)
-    auth = _headers(case.provider, credential)
-    forced = client.request(
-        case.method, f"{case.path}?__code={case.code}", json=case.body, headers=auth
-    )
+    if asked_by == "prefer":
+        forced = _send(client, case, credential, Prefer=f"code={case.code}")
+    else:
+        auth = _headers(case.provider, credential)
+        path = f"{case.path}?__code={case.code}"
+        forced = client.request(case.method, path, json=case.body, headers=auth)
     assert (forced.status_code, forced.json()) == (case.code, case.native)
     assert forced.headers["preference-applied"] == f"code={case.code}"
     assert _read(client, case, credential) == before

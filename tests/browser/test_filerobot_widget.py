@@ -17,11 +17,8 @@ import hashlib
 import json
 import re
 import subprocess
-import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,7 +26,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS, missing_browser
-from tests.serving import free_port, request, serve
+from tests.browser.chromium import site as serving_site
+from tests.serving import request, serve
 
 HERE = Path(__file__).resolve().parent
 ESBUILD = HERE / "node_modules" / ".bin" / "esbuild"
@@ -106,20 +104,8 @@ def page_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         '<div id="app" style="width: 1000px; height: 700px"></div>'
         '<script src="widget.js"></script>'
     )
-    handler = partial(_QuietHandler, directory=str(site))
-    httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/index.html"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    with serving_site(site) as base:
+        yield f"{base}/index.html"
 
 
 @pytest.fixture

@@ -11,18 +11,14 @@ cannot promise what the mock does not do.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS, missing_browser
+from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS, missing_browser, site
 from tests.conftest import REPO
-from tests.serving import free_port, serve
+from tests.serving import serve
 
 MARKER = "// sharemock: rehearsing failures"
 README_BASE = 'const mock = "http://127.0.0.1:8000";'
@@ -68,22 +64,10 @@ def mock_server(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def blank_page(tmp_path: Path) -> Iterator[str]:
-    """A page on an origin of its own (the developer's frontend), served on loopback."""
+    """A page on an origin of its own (the developer's frontend)."""
     (tmp_path / "index.html").write_text('<!doctype html><meta charset="utf-8"><title>app</title>')
-    handler = partial(_QuietHandler, directory=str(tmp_path))
-    httpd = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://localhost:{httpd.server_address[1]}/index.html"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    with site(tmp_path, host="localhost") as base:
+        yield f"{base}/index.html"
 
 
 def test_the_readme_snippet_in_chromium(mock_server: str, blank_page: str, tmp_path: Path) -> None:
