@@ -335,6 +335,17 @@ def test_preferences_not_ours_are_ignored(client: TestClient, credential: Creden
     assert mixed.headers["preference-applied"] == "code=401"
 
 
+def test_a_delay_range_names_the_delay_drawn(client: TestClient, credential: Credential) -> None:
+    auth = _headers("koodrive", credential)
+    drawn = []
+    for _ in range(5):
+        answer = client.get(KOODRIVE_API, headers={**auth, "Prefer": "delay=10-30"})
+        applied = answer.headers["preference-applied"]
+        assert applied.startswith("delay=") and "-" not in applied, applied
+        drawn.append(int(applied.removeprefix("delay=")))
+    assert all(10 <= ms <= 30 for ms in drawn), drawn
+
+
 # --- `__` parameters never reach validation; the others arrive as sent ---
 
 

@@ -18,7 +18,7 @@ import json
 import random
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
 
@@ -207,10 +207,13 @@ class Controls:
         if not wanted:
             await self.app(scope, receive, send)
             return
+        seconds = self._seconds(wanted)
+        if wanted.delay is not None:  # the delay drawn, not the range it was drawn from
+            drawn = round(seconds * 1000)
+            wanted = replace(wanted, delay=(drawn, drawn))
         marks = [(APPLIED_HEADER.lower().encode(), wanted.applied().encode())]
         if rule is not None:
             marks.append((RULE_HEADER.lower().encode(), rule.id.encode()))
-        seconds = self._seconds(wanted)
         if wanted.fault in _CONNECTION_FAULTS:
             await asyncio.sleep(seconds)
             await faults.perform(wanted.fault, scope)
