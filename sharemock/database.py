@@ -171,10 +171,11 @@ class Database(ABC):
                 conn.execute("DELETE FROM sharemock_meta WHERE key = ?", (f"seeded:{name}",))
         self.install(schema)
         with self.transaction() as conn:
-            self._put_meta(conn, key, digest)
+            self.put_meta(conn, key, digest)
 
     @staticmethod
-    def _put_meta(conn: Connection, key: str, value: str) -> None:
+    def put_meta(conn: Connection, key: str, value: str) -> None:
+        """Set `key` of `sharemock_meta` (the database's own notes: digests, marks, controls)."""
         conn.execute(
             "INSERT INTO sharemock_meta (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -189,7 +190,7 @@ class Database(ABC):
         return row is not None
 
     def mark_seeded(self, conn: Connection, name: str) -> None:
-        self._put_meta(conn, f"seeded:{name}", "1")
+        self.put_meta(conn, f"seeded:{name}", "1")
 
     @staticmethod
     def clear(conn: Connection, tables: Iterable[str]) -> None:

@@ -17,10 +17,9 @@ from __future__ import annotations
 import json
 import mmap
 import os
-import threading
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sharemock.controls.rules import Rule
@@ -96,14 +95,6 @@ def _stored_version(conn: Connection) -> int:
     return int(row["value"]) if row is not None else 0
 
 
-def _put(conn: Connection, key: str, value: str) -> None:
-    conn.execute(
-        "INSERT INTO sharemock_meta (key, value) VALUES (?, ?)"
-        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (key, value),
-    )
-
-
 class Board:
     """The shared rules and clock offset, as this worker last read them."""
 
@@ -114,7 +105,6 @@ class Board:
             database.install(_SCHEMA)
         self._signal = _signal_for(database)
         self._seen = -1
-        self._lock = threading.Lock()
         self.rules: tuple[Rule, ...] = ()
         self.offset = timedelta(0)
         self._reload()
@@ -143,10 +133,10 @@ class Board:
 
     def _change(self, change: Callable[[Connection], Any]) -> Any:
         """Run `change` in one write transaction, bump the version, and tell every worker."""
-        with self._lock, self._database.transaction() as conn:
+        with self._database.transaction() as conn:
             result = change(conn)
             version = _stored_version(conn) + 1
-            _put(conn, _VERSION, str(version))
+            Database.put_meta(conn, _VERSION, str(version))
         self._signal.publish(version)
         self._reload()
         return result
@@ -206,17 +196,14 @@ class Board:
 
     def set_offset(self, offset: timedelta) -> None:
         value = json.dumps({"offset": offset.total_seconds()})
-        self._change(lambda conn: _put(conn, _CLOCK, value))
-
-    def now(self, real: datetime) -> datetime:
-        return real + self.offset
+        self._change(lambda conn: Database.put_meta(conn, _CLOCK, value))
 
     def reset(self) -> None:
         """No rules and the real clock, in one change."""
 
         def clear(conn: Connection) -> None:
             conn.execute("DELETE FROM sharemock_rules")
-            _put(conn, _CLOCK, json.dumps({"offset": 0.0}))
+            Database.put_meta(conn, _CLOCK, json.dumps({"offset": 0.0}))
 
         self._change(clear)
 
