@@ -28,6 +28,7 @@ from sharemock.controls import Controls, desk_for
 from sharemock.controls.delivery import DELIVERY, Delivery
 from sharemock.controls.faults import WIRE
 from sharemock.controls.middleware import APPLIED_HEADER, RULE_HEADER
+from sharemock.docs import add_docs_routes, swagger_ui_options
 from sharemock.edge import DETAIL_HEADER, ErrorEdge
 from sharemock.flask_glue import glue
 from sharemock.guards import RealPathAlias, UnroutedGuard
@@ -126,6 +127,7 @@ def create_app(
             validate_responses=settings.validate_responses,
             strict_validation=provider.strict_validation,
             validator_map=validator_map(),
+            swagger_ui_options=swagger_ui_options(provider.name),
         )
 
     admin = load_document(settings.spec_dir / ADMIN_SPEC)
@@ -139,6 +141,7 @@ def create_app(
         validate_responses=settings.validate_responses,
         strict_validation=True,
         validator_map=validator_map(),
+        swagger_ui_options=swagger_ui_options("admin"),
     )
 
     aliases = [(p.real_path_root, p.prefix) for p in providers if p.real_path_root]
@@ -178,6 +181,8 @@ def create_app(
     edge = ErrorEdge(mounts, own=(ADMIN_PREFIX, ProviderSpec(admin)))
     for exception_class in (ProblemException, HTTPException, Exception):
         app.add_error_handler(exception_class, edge.handle)
+
+    add_docs_routes(app, mounted, settings, {"admin": ADMIN_SPEC})
 
     app.add_url_rule("/", "index", lambda: index_page(providers))
     app.runtime = runtime  # for tests and the CLI
