@@ -184,7 +184,13 @@ def create_app(
 
     add_docs_routes(app, mounted, settings, {"admin": ADMIN_SPEC})
 
-    app.add_url_rule("/", "index", lambda: index_page(providers))
+    def index() -> tuple[str, int, dict[str, str]]:
+        from flask import request
+
+        base = request.host_url.rstrip("/")  # the curls address the mock as the reader does
+        return index_page(mounted, settings, admin_prefix=ADMIN_PREFIX, base=base)
+
+    app.add_url_rule("/", "index", index)
     app.runtime = runtime  # for tests and the CLI
     return app
 

@@ -102,7 +102,7 @@ class SeedRequest:
             lines.append(f"-H {shlex.quote(header)}")
         if self.body is not None:
             lines.append("-H 'Content-Type: application/json'")
-            lines.append(f"-d {shlex.quote(json.dumps(self.body, ensure_ascii=False))}")
+            lines.append(f"-d {shlex.quote(json.dumps(self.body, ensure_ascii=False, indent=2))}")
         return " \\\n  ".join(lines)
 
 
