@@ -28,14 +28,17 @@ pytestmark = pytest.mark.browser
 
 ARTEFACTS = Path(os.environ.get("SHAREMOCK_ARTEFACTS", REPO / "test-artefacts")) / "portal"
 
-# The five seeds: provider, the operation's tag and operationId (Swagger UI's block id), and
-# what the seed's response says that the request set.
+# The five seeds (and the deployed dialect's two): provider, the operation's tag and
+# operationId (Swagger UI's block id), and what the seed's response says that the request set.
 SEEDS = [
     ("defdrive", "accesses", "updateAccess", "Updated Team Access"),
     ("defdrive", "files", "togglePublicAccess", "document.pdf"),
     ("filerobot", "shareboxes", "updateShare", "Short description 123"),
     ("oracle", "publiclinks", "editPublicLink", "@everybody"),
     ("koodrive", "shared-by-me", "updateShare", "MDg2K0vU"),
+    # The deployed dialect's two, on the same state.
+    ("defdrive-deployed", "accesses", "updateAccess", "Updated Team Access"),
+    ("defdrive-deployed", "files", "togglePublicAccess", "document.pdf"),
 ]
 
 
