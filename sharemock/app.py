@@ -28,6 +28,7 @@ from sharemock.controls import Controls, desk_for
 from sharemock.controls.delivery import DELIVERY, Delivery
 from sharemock.controls.faults import WIRE
 from sharemock.controls.middleware import APPLIED_HEADER, RULE_HEADER
+from sharemock.docs import add_docs_routes, swagger_ui_options
 from sharemock.edge import DETAIL_HEADER, ErrorEdge
 from sharemock.flask_glue import glue
 from sharemock.guards import RealPathAlias, UnroutedGuard
@@ -126,6 +127,7 @@ def create_app(
             validate_responses=settings.validate_responses,
             strict_validation=provider.strict_validation,
             validator_map=validator_map(),
+            swagger_ui_options=swagger_ui_options(provider.name),
         )
 
     admin = load_document(settings.spec_dir / ADMIN_SPEC)
@@ -139,6 +141,7 @@ def create_app(
         validate_responses=settings.validate_responses,
         strict_validation=True,
         validator_map=validator_map(),
+        swagger_ui_options=swagger_ui_options("admin"),
     )
 
     aliases = [(p.real_path_root, p.prefix) for p in providers if p.real_path_root]
@@ -179,7 +182,15 @@ def create_app(
     for exception_class in (ProblemException, HTTPException, Exception):
         app.add_error_handler(exception_class, edge.handle)
 
-    app.add_url_rule("/", "index", lambda: index_page(providers))
+    add_docs_routes(app, mounted, settings, {"admin": ADMIN_SPEC})
+
+    def index() -> tuple[str, int, dict[str, str]]:
+        from flask import request
+
+        base = request.host_url.rstrip("/")  # the curls address the mock as the reader does
+        return index_page(mounted, settings, admin_prefix=ADMIN_PREFIX, base=base)
+
+    app.add_url_rule("/", "index", index)
     app.runtime = runtime  # for tests and the CLI
     return app
 

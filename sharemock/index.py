@@ -1,4 +1,5 @@
-"""The `/` page: one link per mounted provider's docs."""
+"""The `/` page, where a reader starts: per provider its seed endpoints, its docs and contract,
+the development credentials and a copy-ready curl per seed; then the admin API."""
 
 from __future__ import annotations
 
@@ -6,44 +7,134 @@ from collections.abc import Sequence
 from html import escape
 
 from sharemock import __version__
-from sharemock.provider import Provider
+from sharemock.config import Settings
+from sharemock.docs import DOCS_PREFIX, authorizations, seed_requests
+from sharemock.mounts import MountedProvider
+
+# The development credentials (README.md's table): user, secret, how to authenticate.
+CREDENTIALS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "defdrive": (
+        ("johndoe (userID 15)", "password123", "POST /api/login, then Authorization: Bearer"),
+        ("janedoe (userID 16)", "password456", "same"),
+    ),
+    "filerobot": (
+        ("project demo", "key demo-key", "X-Filerobot-Key: demo-key on /filerobot/demo/…"),
+        ("project other", "key other-key", "X-Filerobot-Key: other-key on /filerobot/other/…"),
+    ),
+    "oracle": (
+        ("useraa (User AA)", "welcome1, token useraa-token", "HTTP Basic or Bearer useraa-token"),
+        ("userbb (User BB)", "welcome2, token userbb-token", "same (no rights on User AA's link)"),
+    ),
+    "koodrive": (
+        ("demo (owner 1681759180324844417)", "demo-access-token", "Bearer demo-access-token"),
+        ("other", "other-access-token", "same"),
+    ),
+}
+
+_STYLE = """
+    body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
+           padding: 0 1rem; line-height: 1.45; }
+    section { border-top: 1px solid #ddd; margin-top: 1.5rem; }
+    code, pre { background: #f3f3f3; }
+    code { padding: 0 .25rem; }
+    pre { padding: .5rem; overflow-x: auto; white-space: pre; font-size: .85rem; }
+    table { border-collapse: collapse; margin: .5rem 0; }
+    th, td { border: 1px solid #ddd; padding: .2rem .5rem; text-align: left; }
+    .links a { margin-right: .75rem; }
+    .placeholder { border: 1px dashed #aaa; padding: .5rem 1rem; color: #555; }"""
 
 
-def _shares_state(provider: Provider, providers: Sequence[Provider]) -> str:
-    """For a dialect: which provider's state it reads and writes."""
-    owner = next((p for p in providers if p.name == provider.dialect_of), None)
-    if owner is None:
+def _credentials_table(name: str) -> str:
+    rows = CREDENTIALS.get(name)
+    if not rows:
         return ""
-    return f" (the same state as <code>{escape(owner.prefix)}</code>)"
-
-
-def index_page(providers: Sequence[Provider]) -> tuple[str, int, dict[str, str]]:
-    rows = "\n".join(
-        f"      <li><strong>{escape(p.title)}</strong>"
-        f" at <code>{escape(p.prefix)}</code>{_shares_state(p, providers)}: "
-        f'<a href="{escape(p.prefix)}/ui/">Swagger UI</a> · '
-        f'<a href="{escape(p.prefix)}/openapi.json">openapi.json</a></li>'
-        for p in providers
+    body = "".join(
+        f"<tr><td><code>{escape(user)}</code></td><td><code>{escape(secret)}</code></td>"
+        f"<td>{escape(how)}</td></tr>"
+        for user, secret, how in rows
     )
+    return f"<table><tr><th>user</th><th>secret</th><th>how to authenticate</th></tr>{body}</table>"
+
+
+def _section(
+    mounted: MountedProvider, all_mounted: Sequence[MountedProvider], base: str, settings: Settings
+) -> str:
+    provider = mounted.provider
+    prefix = escape(provider.prefix)
+    name = escape(provider.name)
+    owner = next((m for m in all_mounted if m.provider.name == provider.dialect_of), None)
+    shares = (
+        f"<p>A dialect on the same state as <code>{escape(owner.provider.prefix)}</code>: "
+        "what one changes, the other reads.</p>"
+        if owner
+        else ""
+    )
+    signed_in = authorizations(mounted, settings)
+    schemes = mounted.spec.document.get("components", {}).get("securitySchemes", {})
+    seeds = "".join(
+        f"<li><code>{escape(seed.method)} {prefix}{escape(seed.template)}</code>"
+        f" — {escape(seed.summary)}"
+        f"<pre>{escape(seed.curl(base + provider.prefix, signed_in, schemes))}</pre></li>"
+        for seed in seed_requests(mounted)
+    )
+    credentials = _credentials_table(provider.dialect_of or provider.name)
+    bearer = any(schemes.get(a["scheme"], {}).get("bearerFormat") == "JWT" for a in signed_in)
+    fresh = " (the JWT is minted for each view of this page)" if bearer else ""
+    return f"""
+    <section id="{name}">
+      <h2>{escape(provider.title)} <code>{prefix}</code></h2>
+      {shares}
+      <p class="links"><a href="{prefix}/ui/">Swagger UI</a>
+        <a href="{DOCS_PREFIX}/contracts/{name}.yaml">contract (YAML source)</a>
+        <a href="{prefix}/openapi.json">contract (JSON, as served)</a>
+        <a href="{prefix}/openapi.yaml">contract (YAML, as served)</a></p>
+      <h3>Seed endpoints</h3>
+      <ul>{seeds}</ul>
+      <h3>Development credentials</h3>
+      {credentials}
+      <p>Swagger UI signs in as <code>{escape(provider.docs_user)}</code> by itself; the curls
+      carry the same credentials{fresh}.</p>
+    </section>"""
+
+
+def index_page(
+    mounted: Sequence[MountedProvider], settings: Settings, *, admin_prefix: str, base: str = ""
+) -> tuple[str, int, dict[str, str]]:
+    """The page, with curls against `base` (the mock's own URL, no trailing slash)."""
+    toc = " · ".join(
+        f'<a href="#{escape(m.provider.name)}">{escape(m.provider.title)}</a>' for m in mounted
+    )
+    sections = "".join(_section(m, mounted, base, settings) for m in mounted)
+    admin = escape(admin_prefix)
     html = f"""<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8">
     <title>sharemock</title>
-    <style>body {{ font-family: system-ui, sans-serif; max-width: 46rem; margin: 3rem auto; }}
-    li {{ margin: .5rem 0; }} code {{ background: #f3f3f3; padding: 0 .25rem; }}</style>
+    <style>{_STYLE}
+    </style>
   </head>
   <body>
     <h1>sharemock {escape(__version__)}</h1>
     <p>A stateful mock of the share-link APIs below. Each provider answers under its prefix
-    with the real API's paths, auth and error shapes.</p>
-    <ul>
-{rows}
-    </ul>
-    <p><strong>Rehearsing failures</strong> (forced statuses, delays, faults, rules, the clock,
-    scenarios) at <code>/__admin</code>: <a href="/__admin/ui/">Swagger UI</a> ·
-    <a href="/__admin/openapi.json">openapi.json</a>. Any request may also send
-    <code>Prefer: code=403, delay=800</code>.</p>
+    with the real API's paths, auth and error shapes. Every Swagger UI is signed in with the
+    development credentials: open a seed operation, <em>Try it out</em>, <em>Execute</em>.</p>
+    <p>{toc} · <a href="#admin">admin API</a></p>
+    {sections}
+    <section id="admin">
+      <h2>Rehearsing failures <code>{admin}</code></h2>
+      <p>Forced statuses, delays, faults, rules, the clock, scenarios.
+      <span class="links"><a href="{admin}/ui/">Swagger UI</a>
+        <a href="{DOCS_PREFIX}/contracts/admin.yaml">contract (YAML source)</a>
+        <a href="{admin}/openapi.json">contract (JSON, as served)</a></span>
+      Any request may also send <code>Prefer: code=403, delay=800</code>.</p>
+    </section>
+    <section id="observe">
+      <!-- sharemock: the state view and the live request panel (issue 11) go here. -->
+      <h2>State and live requests</h2>
+      <p class="placeholder">Coming: a view of each provider's state and a live panel of the
+      requests the mock answers.</p>
+    </section>
   </body>
 </html>
 """

@@ -52,6 +52,11 @@ class Provider:
     # A dialect: a second contract (its own paths, shaping and error words) over the store and
     # rules of the provider named here, which owns the tables and fixtures.
     dialect_of: str | None = None
+    # For the docs (the `/` page and Swagger UI): the seed operations (operationIds), the
+    # fixture user the docs sign in as, and that user's password where the provider has Basic.
+    seeds: tuple[str, ...] = ()
+    docs_user: str = ""
+    dev_password: Callable[[str], str] | None = None
 
     def dev_headers(self, user: str, settings: Settings) -> dict[str, str]:
         """The request headers with which a fixture user authenticates."""

@@ -18,9 +18,47 @@ def test_index_links_every_provider_docs(client: TestClient) -> None:
         assert f'href="{provider.prefix}/ui/"' in response.text
         assert f'href="{provider.prefix}/openapi.json"' in response.text
     # A dialect says whose state it shares.
-    assert "at <code>/defdrive-deployed</code> (the same state as <code>/defdrive</code>)" in (
-        response.text
-    )
+    deployed = response.text.split('<section id="defdrive-deployed">')[1].split("</section>")[0]
+    assert "on the same state as <code>/defdrive</code>" in deployed
+
+
+def test_swagger_ui_is_version_5_served_by_the_mock(client: TestClient) -> None:
+    page = client.get("/defdrive/ui/").text
+    assert "../../__docs/swagger-ui/swagger-ui-bundle.js" in page
+    bundle = client.get("/__docs/swagger-ui/swagger-ui-bundle.js")
+    assert bundle.status_code == 200
+    assert b'"5.' in bundle.content and b"4.15.5" not in bundle.content
+
+
+def test_docs_sign_in_with_the_development_credentials(client: TestClient) -> None:
+    signed = {
+        provider.name: client.get(f"/__docs/credentials/{provider.name}.json").json()
+        for provider in PROVIDERS
+    }
+    assert signed["oracle"]["authorizations"] == [
+        {"scheme": "basicAuth", "user": "useraa", "password": "welcome1"}
+    ]
+    assert signed["filerobot"]["authorizations"] == [
+        {"scheme": "filerobotKey", "value": "demo-key"}
+    ]
+    assert signed["koodrive"]["authorizations"] == [
+        {"scheme": "accessToken", "value": "Bearer demo-access-token"}
+    ]
+    (defdrive,) = signed["defdrive"]["authorizations"]
+    token = defdrive["value"]
+    assert defdrive["scheme"] == "bearerAuth"
+    answer = client.get("/defdrive/api/accesses/456", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    assert client.get("/__docs/credentials/nobody.json").status_code == 404
+
+
+def test_contract_sources_are_served_as_written(client: TestClient) -> None:
+    from sharemock.config import REPO_SPEC_DIR
+
+    for name, file in [(p.name, p.spec_file) for p in PROVIDERS] + [("admin", "admin.yaml")]:
+        response = client.get(f"/__docs/contracts/{name}.yaml")
+        assert response.status_code == 200
+        assert response.text == (REPO_SPEC_DIR / file).read_text(encoding="utf-8")
 
 
 def test_every_provider_serves_swagger_ui_and_its_spec(client: TestClient) -> None:

@@ -14,6 +14,7 @@ ASSEMBLY = {
     "sharemock.cli",
     "sharemock.edge",
     "sharemock.index",
+    "sharemock.docs",
     "sharemock.guards",
     "sharemock.mounts",
     "sharemock.xml_bodies",

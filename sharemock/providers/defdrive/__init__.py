@@ -22,6 +22,8 @@ PROVIDER = Provider(
     tables=store.TABLES,
     load_fixtures=fixtures.load,
     dev_credential=dev_token,
+    seeds=("updateAccess", "togglePublicAccess"),
+    docs_user="johndoe",
 )
 
 DEPLOYED = replace(

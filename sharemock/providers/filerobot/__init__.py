@@ -16,6 +16,8 @@ PROVIDER = Provider(
     tables=store.TABLES,
     load_fixtures=fixtures.load,
     dev_credential=dev_key,
+    seeds=("updateShare",),
+    docs_user="demo",
     credential_header="X-Filerobot-Key",
     credential_prefix="",
 )

@@ -16,6 +16,8 @@ PROVIDER = Provider(
     tables=store.TABLES,
     load_fixtures=fixtures.load,
     dev_credential=dev_token,
+    seeds=("updateShare",),
+    docs_user="demo",
     credential_header="Authorization",
     credential_prefix="Bearer ",
     # An undeclared query parameter is a parameter KooDrive cannot verify: 13000102.

@@ -2,7 +2,7 @@
 
 from sharemock.provider import Provider
 from sharemock.providers.oracle import fixtures, store
-from sharemock.providers.oracle.auth import dev_token
+from sharemock.providers.oracle.auth import dev_password, dev_token
 from sharemock.providers.oracle.errors import OracleErrors
 
 PROVIDER = Provider(
@@ -16,6 +16,9 @@ PROVIDER = Provider(
     tables=store.TABLES,
     load_fixtures=fixtures.load,
     dev_credential=dev_token,
+    seeds=("editPublicLink",),
+    docs_user="useraa",
+    dev_password=dev_password,
     credential_header="Authorization",
     credential_prefix="Bearer ",
     xml_root="ErrorResponse",

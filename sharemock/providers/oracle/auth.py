@@ -56,3 +56,10 @@ def dev_token(login: str, settings: Settings) -> str:
     from sharemock.providers.oracle.fixtures import USERS
 
     return fixture_named("Oracle fixture user", {a.login: a.token for a in USERS}, login)
+
+
+def dev_password(login: str) -> str:
+    """A fixture user's password (published in the contract), for HTTP Basic."""
+    from sharemock.providers.oracle.fixtures import USERS
+
+    return fixture_named("Oracle fixture user", {a.login: a.password for a in USERS}, login)
