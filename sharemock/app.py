@@ -126,6 +126,10 @@ def create_app(
             validate_responses=settings.validate_responses,
             strict_validation=provider.strict_validation,
             validator_map=validator_map(),
+            # An operation added to a contract before its handler exists (`serve --reload`)
+            # is routed, to Connexion's 501 (the edge's 500, naming the missing function),
+            # instead of stopping the worker.
+            resolver_error=501,
         )
 
     admin = load_document(settings.spec_dir / ADMIN_SPEC)
