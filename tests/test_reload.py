@@ -17,6 +17,7 @@ import yaml
 from sharemock.cli import main
 from sharemock.config import Settings
 from sharemock.credentials import dev_credential
+from sharemock.reload import differences, operations
 from tests.conftest import REPO
 from tests.serving import Server, request, spawn, stop, wait_until_serving
 
@@ -159,3 +160,33 @@ def test_a_broken_contract_keeps_the_last_good_one_serving(
 def test_reload_refuses_a_memory_database(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--reload", "--db", ":memory:"]) == 2
     assert "--db :memory: would not survive" in capsys.readouterr().err
+
+
+def _document(path: str = "/things/{id}", schema_type: str = "object") -> dict[str, Any]:
+    ok = {
+        "200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}},
+        }
+    }
+    return {
+        "paths": {
+            path: {"get": {"operationId": "getThing", "responses": ok}},
+            "/others": {
+                "get": {"operationId": "listOthers", "responses": {"200": {"description": "ok"}}}
+            },
+        },
+        "components": {"schemas": {"Thing": {"type": schema_type}}},
+    }
+
+
+def test_differences_follow_refs_and_name_a_moved_route() -> None:
+    before = {"x.yaml": operations(_document())}
+    assert differences(before, {"x.yaml": operations(_document())}) == {}
+    # A schema the operation reaches through $ref changed: the operation changed.
+    assert differences(before, {"x.yaml": operations(_document(schema_type="array"))}) == {
+        "x.yaml": ["~ getThing"]
+    }
+    assert differences(before, {"x.yaml": operations(_document("/thing/{id}"))}) == {
+        "x.yaml": ["~ getThing (GET /thing/{id})"]
+    }
