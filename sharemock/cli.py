@@ -54,7 +54,7 @@ def _serve(args: argparse.Namespace) -> int:
             )
             return 2
         if args.workers not in (None, 1):
-            print("sharemock: --reload runs one worker (uvicorn restarts one process)")
+            print(f"sharemock: --reload runs one worker, not {args.workers} (uvicorn restarts one)")
         args.workers = 1
     if args.workers is None:
         args.workers = default_workers(settings)

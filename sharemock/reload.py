@@ -115,8 +115,13 @@ def load_contracts(spec_dir: Path, files: Mapping[str, str]) -> Contracts:
 
 
 def _first_line(exc: Exception) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0]
+    """One line saying what is wrong and where (YAML's line, OpenAPI's JSON path)."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:  # a YAML error: its first line is the context, not the problem
+        return f"{getattr(exc, 'problem', None) or exc} (line {mark.line + 1})"
+    text = (str(exc).strip() or type(exc).__name__).splitlines()[0]
+    where = getattr(exc, "json_path", None)  # jsonschema's, for an invalid OpenAPI document
+    return f"{text} (at {where})" if where and where != "$" else text
 
 
 def differences(old: Contracts, new: Contracts) -> dict[str, list[str]]:

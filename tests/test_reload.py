@@ -147,8 +147,13 @@ def test_a_broken_contract_keeps_the_last_good_one_serving(
     contract.write_text(good.replace("openapi: 3", "openapi: [3", 1), encoding="utf-8")
 
     line = output.wait_for("not reloaded")
-    assert "defdrive.yaml" in line
+    assert "defdrive.yaml: did not find expected ',' or ']' (line 2)" in line
     assert request(base + "/defdrive/api/files", **_bearer())[0] == 200  # the old worker
+
+    # Well-formed YAML, but not OpenAPI: refused the same way, saying where.
+    contract.write_text(good.replace("      responses:", "      responzes:", 1), encoding="utf-8")
+    output.wait_for("defdrive.yaml: 'responses' is a required property (at $.paths['/api/login']")
+    assert request(base + "/defdrive/api/files", **_bearer())[0] == 200
 
     contract.write_text(
         good.replace("summary: Update Access", "summary: Update an access", 1), encoding="utf-8"
