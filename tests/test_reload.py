@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from sharemock.cli import main
-from sharemock.config import Settings
+from sharemock.config import ENV_DATABASE_URL, Settings
 from sharemock.credentials import dev_credential
 from sharemock.reload import differences, operations
 from tests.conftest import REPO
@@ -65,9 +65,11 @@ def spec_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def reloading(tmp_path: Path, spec_dir: Path) -> Iterator[tuple[str, Output]]:
-    """`sharemock serve --reload` on the copied contracts; its base URL and output."""
-    server = spawn(tmp_path, "--reload", "--spec-dir", str(spec_dir))
+def reloading(tmp_path: Path, spec_dir: Path, settings: Settings) -> Iterator[tuple[str, Output]]:
+    """`sharemock serve --reload` on the copied contracts and the test's backend; its base URL
+    and output."""
+    env = {ENV_DATABASE_URL: settings.database_url} if settings.database_url else None
+    server = spawn(tmp_path, "--reload", "--spec-dir", str(spec_dir), env=env)
     output = Output(server)
     try:
         wait_until_serving(server)
@@ -95,6 +97,7 @@ def _summary(base: str, operation_path: str) -> str | None:
     return str(json.loads(body)["paths"][operation_path]["put"]["summary"])
 
 
+@pytest.mark.backends
 def test_a_changed_contract_is_served_with_the_state_kept(
     reloading: tuple[str, Output], spec_dir: Path
 ) -> None:
