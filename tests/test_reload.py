@@ -8,6 +8,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,9 @@ class Output:
         self.thread.start()
 
     def _read(self, stream: Any) -> None:
-        for raw in iter(stream.readline, b""):
-            self.lines.append(raw.decode(errors="replace").rstrip("\n"))
+        with suppress(ValueError, OSError):  # `stop` may close the pipe as a line is read
+            for raw in iter(stream.readline, b""):
+                self.lines.append(raw.decode(errors="replace").rstrip("\n"))
 
     def text(self) -> str:
         return "\n".join(self.lines)
@@ -70,9 +72,9 @@ def reloading(tmp_path: Path, spec_dir: Path, settings: Settings) -> Iterator[tu
     and output."""
     env = {ENV_DATABASE_URL: settings.database_url} if settings.database_url else None
     server = spawn(tmp_path, "--reload", "--spec-dir", str(spec_dir), env=env)
-    output = Output(server)
+    wait_until_serving(server)  # it reads the output itself if the server does not start
+    output = Output(server)  # what was written meanwhile waits in the pipe
     try:
-        wait_until_serving(server)
         yield server.base, output
     finally:
         stop(server)
