@@ -103,7 +103,7 @@ def load_contracts(spec_dir: Path, files: Mapping[str, str]) -> Contracts:
         try:
             document = load_document(spec_dir / name)
             Specification.from_dict(document)
-            _references(document, document)  # a dangling local $ref fails here, not later
+            _references(document, document)  # so the digests below cannot fail on a $ref
         except Exception as exc:  # YAML, OSError, InvalidSpecification, KeyError: all refusals
             raise ContractError(f"{name}: {_first_line(exc)}") from exc
         module = importlib.import_module(module_name)
