@@ -128,6 +128,10 @@ def create_app(
             strict_validation=provider.strict_validation,
             validator_map=validator_map(),
             swagger_ui_options=swagger_ui_options(provider.name),
+            # An operation added to a contract before its handler exists (`serve --reload`)
+            # is routed, to Connexion's 501 (the edge's 500, naming the missing function),
+            # instead of stopping the worker.
+            resolver_error=501,
         )
 
     admin = load_document(settings.spec_dir / ADMIN_SPEC)

@@ -6,6 +6,8 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 from sharemock import __version__
 from sharemock.config import (
@@ -18,6 +20,7 @@ from sharemock.config import (
     ENV_RESET,
     ENV_SCENARIOS,
     ENV_SEED,
+    ENV_SPEC_DIR,
     ENV_VALIDATE_RESPONSES,
     Settings,
     is_postgres_url,
@@ -42,12 +45,24 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if settings is None:
         return 2
+    if args.reload:
+        if settings.db_path == ":memory:" and not settings.database_url:
+            print(
+                "sharemock: --reload restarts the worker, and --db :memory: would not survive it:"
+                " use a file (the default) or --database-url",
+                file=sys.stderr,
+            )
+            return 2
+        if args.workers not in (None, 1):
+            print(f"sharemock: --reload runs one worker, not {args.workers} (uvicorn restarts one)")
+        args.workers = 1
     if args.workers is None:
         args.workers = default_workers(settings)
     # Workers are separate processes: they read their settings from the environment.
     os.environ[ENV_DB] = args.db
     os.environ[ENV_DATABASE_URL] = settings.database_url or ""
     os.environ[ENV_RESET] = "0"
+    os.environ[ENV_SPEC_DIR] = str(settings.spec_dir)
     if args.no_response_validation:
         os.environ[ENV_VALIDATE_RESPONSES] = "0"
     # sharemock's own access log (sharemock/access_log.py) in place of uvicorn's, at the same
@@ -71,19 +86,49 @@ def _serve(args: argparse.Namespace) -> int:
     workers = f"{args.workers} worker{'s' if args.workers != 1 else ''}"
     state = _state(settings)
     controls = server_wide.describe()
+    reloading = f", reloading on changes to {settings.spec_dir}" if args.reload else ""
     print(
         f"sharemock {__version__}: http://{args.host}:{args.port}/"
-        f" ({workers}, state: {state}{', ' + controls if controls else ''})"
+        f" ({workers}, state: {state}{', ' + controls if controls else ''}{reloading})",
+        flush=True,
     )
-    uvicorn.run(
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": args.host,
+        "port": args.port,
+        "workers": args.workers,
+        "log_level": args.log_level,
+        "access_log": False,
+    }
+    if not args.reload:
+        uvicorn.run("sharemock.app:create_app_from_env", **options)
+        return 0
+    return _serve_reloading(settings, options)
+
+
+def _serve_reloading(settings: Settings, options: dict[str, Any]) -> int:
+    """uvicorn's reloader on the spec directory's YAML files only (sharemock/reload.py)."""
+    import uvicorn
+
+    from sharemock.app import ADMIN_HANDLERS, ADMIN_SPEC
+    from sharemock.providers import PROVIDERS
+    from sharemock.reload import ContractError, ContractReload
+
+    config = uvicorn.Config(
         "sharemock.app:create_app_from_env",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_level=args.log_level,
-        access_log=False,
+        reload=True,
+        reload_dirs=[str(settings.spec_dir)],
+        reload_includes=["*.yaml", "*.yml"],
+        **options,
     )
+    files = {provider.spec_file: provider.handlers_module for provider in PROVIDERS}
+    files[ADMIN_SPEC] = ADMIN_HANDLERS
+    try:
+        reloader = ContractReload(config, settings.spec_dir, files)
+    except ContractError as exc:
+        print(f"sharemock: {exc}", file=sys.stderr)
+        return 2
+    reloader.run()
     return 0
 
 
@@ -97,7 +142,10 @@ def _settings(args: argparse.Namespace) -> Settings | None:
             file=sys.stderr,
         )
         return None
-    return Settings(db_path=args.db, database_url=url)
+    spec_dir = getattr(args, "spec_dir", None)
+    if spec_dir is None:
+        return Settings(db_path=args.db, database_url=url)
+    return Settings(db_path=args.db, database_url=url, spec_dir=Path(spec_dir).resolve())
 
 
 def _state(settings: Settings) -> str:
@@ -174,6 +222,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--seed", type=int, help="make --chaos and --latency repeat exactly")
     serve.add_argument("--scenarios", metavar="DIR", help="scenario files (default: the built-in)")
+    serve.add_argument(
+        "--spec-dir",
+        metavar="DIR",
+        default=os.environ.get(ENV_SPEC_DIR) or None,
+        help="the OpenAPI files to serve (default: the ones sharemock ships)",
+    )
+    serve.add_argument(
+        "--reload",
+        action="store_true",
+        help="restart the worker, keeping the state, when a contract in the spec directory"
+        " changes; one worker",
+    )
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-access-log", action="store_true", help="no line per request on stderr")
     serve.set_defaults(run=_serve)

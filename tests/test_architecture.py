@@ -21,6 +21,7 @@ ASSEMBLY = {
     "sharemock.json_keys",
     "sharemock.request_body",
     "sharemock.contract_hooks",
+    "sharemock.reload",
 }
 CORE = {
     "sharemock.errors",
