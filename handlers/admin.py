@@ -6,13 +6,14 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sharemock import runtime, state
+from sharemock import runtime
 from sharemock.controls import Desk
 from sharemock.controls.rules import Rule
 from sharemock.controls.scenarios import apply
 from sharemock.controls.vocabulary import ControlError
 from sharemock.errors import ApiError
 from sharemock.state import StateError, export_state, reset_provider
+from sharemock.state import import_state as import_document
 
 JSON = dict[str, Any]
 # Operations that may also answer a problem document name their JSON media type.
@@ -185,7 +186,7 @@ def get_state(provider: str | None = None) -> Answer:
 
 def import_state(body: JSON) -> Answer:
     try:
-        state.import_state(runtime.current().database, _desk().providers, body)
+        import_document(runtime.current().database, _desk().providers, body)
     except StateError as exc:
         raise _refused(exc) from None
     return {"providers": list(body["providers"])}, 200, _AS_JSON
