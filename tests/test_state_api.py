@@ -236,10 +236,22 @@ def test_serve_state_answers_from_the_files_state(expired_server: str) -> None:
     assert (status, json.loads(body)) == (403, {"error": "Access link has expired"})
 
 
+def _refused_at_start(tmp_path: Path, *extra: str) -> bytes:
+    """What `sharemock serve` said before exiting 2."""
+    server = spawn(tmp_path, *extra)
+    output, _ = server.process.communicate(timeout=30)
+    assert server.process.returncode == 2, output
+    return output
+
+
 def test_serve_state_stops_on_a_bad_file_with_its_reasons(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"sharemock": "state/1", "providers": {"dropbox": {}}}))
-    server = spawn(tmp_path, "--state", str(bad))
-    output, _ = server.process.communicate(timeout=30)
-    assert server.process.returncode == 2
-    assert b"dropbox: no such provider owns state" in output
+    assert b"dropbox: no such provider owns state" in _refused_at_start(
+        tmp_path, "--state", str(bad)
+    )
+
+
+def test_serve_state_needs_a_database_the_workers_share(tmp_path: Path) -> None:
+    output = _refused_at_start(tmp_path, "--state", str(EXPIRED), "--db", ":memory:")
+    assert b"--state needs a --db file or --database-url" in output
