@@ -12,7 +12,8 @@ from sharemock.controls.rules import Rule
 from sharemock.controls.scenarios import apply
 from sharemock.controls.vocabulary import ControlError
 from sharemock.errors import ApiError
-from sharemock.state import reset_provider
+from sharemock.state import StateError, export_state, reset_provider
+from sharemock.state import import_state as import_document
 
 JSON = dict[str, Any]
 # Operations that may also answer a problem document name their JSON media type.
@@ -168,3 +169,50 @@ def reset_all(provider: str | None = None, keep: str | None = None) -> Answer:
     if controls:
         desk.board.reset()
     return {"providers": [p.name for p in chosen], "controls": controls}, 200, _AS_JSON
+
+
+# State and snapshots -------------------------------------------------------------------
+
+
+def _refused(exc: StateError, status: int = 400) -> ApiError:
+    """A refused import as a problem whose `reasons` list what `detail` says, one by one."""
+    return ApiError(status, str(exc), fields={"reasons": list(exc.reasons)})
+
+
+def get_state(provider: str | None = None) -> Answer:
+    document = export_state(runtime.current().database, _desk().providers, only=provider)
+    return document, 200, _AS_JSON
+
+
+def import_state(body: JSON) -> Answer:
+    try:
+        import_document(runtime.current().database, _desk().providers, body)
+    except StateError as exc:
+        raise _refused(exc) from None
+    return {"providers": list(body["providers"])}, 200, _AS_JSON
+
+
+def list_snapshots() -> JSON:
+    return {"snapshots": [snapshot.to_json() for snapshot in _desk().snapshots.listed()]}
+
+
+def create_snapshot(body: JSON | None = None) -> Answer:
+    name = (body or {}).get("name")
+    created = _timestamp(runtime.current().clock())  # for people: the real time
+    return _desk().snapshots.take(name, created).to_json(), 201, _AS_JSON
+
+
+def restore_snapshot(snapshot_id: str) -> Answer:
+    try:
+        snapshot = _desk().snapshots.restore(snapshot_id)
+    except StateError as exc:
+        raise _refused(exc, 409) from None
+    if snapshot is None:
+        raise ApiError(404, f"no snapshot {snapshot_id}")
+    return snapshot.to_json(), 200, _AS_JSON
+
+
+def delete_snapshot(snapshot_id: str) -> tuple[None, int]:
+    if not _desk().snapshots.remove(snapshot_id):
+        raise ApiError(404, f"no snapshot {snapshot_id}")
+    return None, 204

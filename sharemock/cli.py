@@ -1,8 +1,10 @@
-"""`sharemock` command line: serve the mock, reset its state, mint dev credentials."""
+"""`sharemock` command line: serve the mock, reset, export and import its state, mint dev
+credentials."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -78,10 +80,19 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ[ENV_CHAOS] = args.chaos or ""
     os.environ[ENV_SEED] = "" if args.seed is None else str(args.seed)
     os.environ[ENV_SCENARIOS] = args.scenarios or ""
+    memory = args.db == ":memory:" and not settings.database_url
+    if memory and args.workers > 1:
+        print("sharemock: --db :memory: cannot be shared by several workers", file=sys.stderr)
+        return 2
+    if memory and args.state:
+        # The import would fill this process's database, not the worker's.
+        print(
+            "sharemock: --state needs a --db file or --database-url, not :memory:", file=sys.stderr
+        )
+        return 2
     if args.reset:
         _reset_database(settings)
-    if args.db == ":memory:" and args.workers > 1 and not settings.database_url:
-        print("sharemock: --db :memory: cannot be shared by several workers", file=sys.stderr)
+    if args.state and not _import_file(settings, args.state):
         return 2
     workers = f"{args.workers} worker{'s' if args.workers != 1 else ''}"
     state = _state(settings)
@@ -172,6 +183,61 @@ def _reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from sharemock.providers import PROVIDERS
+    from sharemock.state import export_state, open_database
+
+    settings = _settings(args)
+    if settings is None:
+        return 2
+    database = open_database(settings, PROVIDERS)
+    try:
+        document = export_state(database, PROVIDERS, only=args.provider)
+    except LookupError as exc:
+        print(f"sharemock: {exc.args[0]}", file=sys.stderr)
+        return 2
+    finally:
+        database.close()
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    if args.output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if settings is None or not _import_file(settings, args.file):
+        return 2
+    return 0
+
+
+def _import_file(settings: Settings, path: str) -> bool:
+    """Import the state document at `path` (`-`: stdin), saying what changed; False after
+    saying every reason it is refused (nothing changed)."""
+    from sharemock.providers import PROVIDERS
+    from sharemock.state import StateError, import_state, open_database
+
+    try:
+        text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        document = json.loads(text)
+    except (OSError, ValueError) as exc:
+        print(f"sharemock: {path}: {exc}", file=sys.stderr)
+        return False
+    database = open_database(settings, PROVIDERS)
+    try:
+        import_state(database, PROVIDERS, document)
+    except StateError as exc:
+        print(f"sharemock: {path}: {exc}", file=sys.stderr)
+        return False
+    finally:
+        database.close()
+    names = ", ".join(document["providers"]) or "no provider"
+    print(f"sharemock: {_state(settings)}: {names} imported from {path}", file=sys.stderr)
+    return True
+
+
 def _token(args: argparse.Namespace) -> int:
     from sharemock.credentials import dev_credential
 
@@ -234,6 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="restart the worker, keeping the state, when a contract in the spec directory"
         " changes; one worker",
     )
+    serve.add_argument(
+        "--state",
+        metavar="FILE",
+        help="start from this state document (an export, or a scenario file); after --reset",
+    )
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-access-log", action="store_true", help="no line per request on stderr")
     serve.set_defaults(run=_serve)
@@ -242,6 +313,21 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--db", default=default_db)
     reset.add_argument("--database-url", default=default_url, help=url_help)
     reset.set_defaults(run=_reset)
+
+    state = commands.add_parser("state", help="export or import the state as JSON")
+    actions = state.add_subparsers(dest="action", required=True)
+    export = actions.add_parser("export", help="write the state as a state document")
+    export.add_argument("--provider", help="only this provider's state")
+    export.add_argument("-o", "--output", metavar="FILE", help="the file (default: stdout)")
+    into = actions.add_parser("import", help="replace the state by a state document's")
+    into.add_argument(
+        "file", metavar="FILE", help="a state document (an export, a scenario; - for stdin)"
+    )
+    for action in (export, into):
+        action.add_argument("--db", default=default_db)
+        action.add_argument("--database-url", default=default_url, help=url_help)
+    export.set_defaults(run=_export)
+    into.set_defaults(run=_import)
 
     token = commands.add_parser("token", help="print a valid credential for a fixture user")
     token.add_argument("provider", help="provider name, e.g. defdrive")

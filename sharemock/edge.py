@@ -26,7 +26,7 @@ from sharemock.errors import ApiError, Failure, FrameworkFailure
 from sharemock.mounts import Mounts
 from sharemock.negotiation import render_body
 from sharemock.spec import ProviderSpec
-from sharemock.validation import ParameterProblem
+from sharemock.validation import BodyProblem, ParameterProblem
 
 logger = logging.getLogger("sharemock.edge")
 
@@ -113,6 +113,12 @@ class ErrorEdge:
         body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status}
         if detail:
             body["detail"] = str(detail)
+        if isinstance(exc, ApiError) and status < 500:
+            body.update(exc.fields)  # a problem's extension members (a refused import's reasons)
+        elif isinstance(exc, BadRequestProblem) and detail:
+            # Every reason a request was refused, one by one, as a refused import lists them.
+            errors = exc.errors if isinstance(exc, BodyProblem) else (str(detail),)
+            body["reasons"] = list(errors)
         headers = {"Allow": ", ".join(allowed)} if status == 405 and allowed else {}
         return ConnexionResponse(
             status_code=status,

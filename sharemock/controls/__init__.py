@@ -1,4 +1,5 @@
-"""Frontend controls: forced answers, delays, faults, rules, the clock and scenarios.
+"""Frontend controls: forced answers, delays, faults, rules, the clock, scenarios and
+snapshots.
 
 One vocabulary (a `Prefer` header, `__` query parameters, rules made through the admin API,
 server-wide `--latency` and `--chaos`) applied by one ASGI middleware, `Controls`.
@@ -15,6 +16,7 @@ from sharemock.controls.board import Board
 from sharemock.controls.middleware import Controls
 from sharemock.controls.scenarios import DEFAULT_SCENARIOS, Scenario, load_scenarios, overlay
 from sharemock.controls.serverwide import ServerWide
+from sharemock.controls.snapshots import Snapshots
 from sharemock.controls.vocabulary import ControlError
 from sharemock.mounts import MountedProvider
 from sharemock.provider import Provider
@@ -24,7 +26,8 @@ __all__ = ["Controls", "Desk", "desk_for"]
 
 
 class Desk:
-    """What the admin API works: the shared board, the scenarios, the server-wide settings."""
+    """What the admin API works: the shared board, the scenarios, the snapshots, the
+    server-wide settings."""
 
     def __init__(
         self,
@@ -44,6 +47,7 @@ class Desk:
             runtime.offset = offset
 
         self.board = Board(runtime.database, follow)
+        self.snapshots = Snapshots(runtime.database, self.providers)
 
     @contextmanager
     def staged(self, name: str, mounted: MountedProvider) -> Iterator[None]:
