@@ -10,10 +10,12 @@ from collections.abc import Sequence
 from sharemock import __version__
 from sharemock.config import (
     DEFAULT_DB_PATH,
+    DEFAULT_JOURNAL_SIZE,
     ENV_ACCESS_LOG,
     ENV_CHAOS,
     ENV_DATABASE_URL,
     ENV_DB,
+    ENV_JOURNAL_SIZE,
     ENV_LATENCY,
     ENV_RESET,
     ENV_SCENARIOS,
@@ -63,6 +65,7 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ[ENV_CHAOS] = args.chaos or ""
     os.environ[ENV_SEED] = "" if args.seed is None else str(args.seed)
     os.environ[ENV_SCENARIOS] = args.scenarios or ""
+    os.environ[ENV_JOURNAL_SIZE] = str(args.journal_size)
     if args.reset:
         _reset_database(settings)
     if args.db == ":memory:" and args.workers > 1 and not settings.database_url:
@@ -124,6 +127,12 @@ def _reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tail(args: argparse.Namespace) -> int:
+    from sharemock.tail import follow
+
+    return follow(args.url, provider=args.provider, status=args.status, count=args.count)
+
+
 def _token(args: argparse.Namespace) -> int:
     from sharemock.credentials import dev_credential
 
@@ -174,6 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--seed", type=int, help="make --chaos and --latency repeat exactly")
     serve.add_argument("--scenarios", metavar="DIR", help="scenario files (default: the built-in)")
+    serve.add_argument(
+        "--journal-size",
+        type=int,
+        default=DEFAULT_JOURNAL_SIZE,
+        metavar="N",
+        help=f"requests GET /__admin/requests keeps (default {DEFAULT_JOURNAL_SIZE}; 0: none)",
+    )
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-access-log", action="store_true", help="no line per request on stderr")
     serve.set_defaults(run=_serve)
@@ -182,6 +198,15 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--db", default=default_db)
     reset.add_argument("--database-url", default=default_url, help=url_help)
     reset.set_defaults(run=_reset)
+
+    tail = commands.add_parser(
+        "tail", help="print each request a running mock serves, with why it was refused"
+    )
+    tail.add_argument("--url", default="http://127.0.0.1:8000", help="the mock's base URL")
+    tail.add_argument("--provider", help="only this provider's requests")
+    tail.add_argument("--status", type=int, help="only requests answered this status")
+    tail.add_argument("--count", type=int, help="stop after this many requests")
+    tail.set_defaults(run=_tail)
 
     token = commands.add_parser("token", help="print a valid credential for a fixture user")
     token.add_argument("provider", help="provider name, e.g. defdrive")

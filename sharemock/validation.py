@@ -112,12 +112,23 @@ def _describe(error: ValidationError) -> str:
     return error.message if path == "/" else f"{path}: {error.message}"
 
 
+def _reason(error: ValidationError) -> Reason:
+    """A body error as the journal keeps it; a missing member's pointer names the member."""
+    pointer = _pointer(error)
+    if error.validator == "required" and isinstance(error.validator_value, list):
+        missing = next(
+            (m for m in error.validator_value if error.message.startswith(repr(m))), None
+        )
+        if missing is not None:
+            escaped = str(missing).replace("~", "~0").replace("/", "~1")
+            pointer = pointer.rstrip("/") + "/" + escaped
+    return Reason("body", str(error.validator), error.message, pointer)
+
+
 def _body_problem(errors: list[ValidationError]) -> BodyProblem:
     """Every schema error of a body, worded and as reasons (pointer, keyword, message)."""
     described = tuple(_describe(error) for error in errors)
-    reasons = tuple(
-        Reason("body", str(error.validator), error.message, _pointer(error)) for error in errors
-    )
+    reasons = tuple(_reason(error) for error in errors)
     return BodyProblem("; ".join(described), described, reasons)
 
 

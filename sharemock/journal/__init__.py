@@ -9,9 +9,18 @@ transaction per batch, a short while after the first entry or once the batch is 
 
 from __future__ import annotations
 
-from sharemock.journal.journal import FOLLOW_PATH, Journal, journal_for
+from sharemock.journal.journal import FOLLOW_PATH, Journal, journal_for, timestamp
 from sharemock.journal.middleware import Journaling
 from sharemock.journal.note import NOTE, Note
 from sharemock.journal.store import Filter
 
-__all__ = ["FOLLOW_PATH", "NOTE", "Filter", "Journal", "Journaling", "Note", "journal_for"]
+__all__ = [
+    "FOLLOW_PATH",
+    "NOTE",
+    "Filter",
+    "Journal",
+    "Journaling",
+    "Note",
+    "journal_for",
+    "timestamp",
+]
