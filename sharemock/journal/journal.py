@@ -56,17 +56,21 @@ def timestamp(wall: float) -> str:
     return f"{whole}.{int(wall * 1000) % 1000:03d}Z"
 
 
-def _text(chunks: list[bytes], size: int) -> dict[str, Any]:
-    body = b"".join(chunks)[:BODY_LIMIT]
+def _headers(raw: list[tuple[bytes, bytes]]) -> str:
+    """Headers as one text, a line each (what the journal stores; cheap to write)."""
+    return b"\n".join(name + b": " + value for name, value in raw).decode("latin-1")
+
+
+def _message(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored message as the admin API shows it: headers as pairs, the body as text."""
+    headers = [line.split(": ", 1) for line in stored["headers"].split("\n") if line]
+    body: bytes = stored["body"]
     return {
+        "headers": [pair if len(pair) == 2 else [pair[0], ""] for pair in headers],
         "body": body.decode("utf-8", "replace"),
-        "bytes": size,
-        "truncated": size > BODY_LIMIT,
+        "bytes": stored["bytes"],
+        "truncated": stored["bytes"] > len(body),
     }
-
-
-def _headers(raw: list[tuple[bytes, bytes]]) -> list[list[str]]:
-    return [[name.decode("latin-1"), value.decode("latin-1")] for name, value in raw]
 
 
 class Journal:
@@ -132,42 +136,28 @@ class Journal:
 
     def _row(self, seen: Pending) -> Row:
         provider, prefix, spec = self._where(seen.path)
-        operation = self._operation(prefix, spec, seen.method, seen.path)
         marks = dict(seen.marks or ())
-        session = session_of({"headers": seen.headers})
-        at = timestamp(seen.wall)
+        applied, rule = marks.get(_APPLIED), marks.get(_RULE)
         query = seen.query.decode("latin-1")
-        entry = {
-            "at": at,
-            "provider": provider,
-            "operation": operation,
-            "method": seen.method,
-            "path": seen.path + ("?" + query if query else ""),
-            "status": seen.status,
-            "durationMs": round(seen.seconds * 1000, 3),
-            "session": session,
-            "applied": marks[_APPLIED].decode("latin-1") if _APPLIED in marks else None,
-            "rule": marks[_RULE].decode("latin-1") if _RULE in marks else None,
-            "reasons": [reason.to_json() for reason in seen.reasons],
-        }
-        detail = {
-            "request": {
-                "headers": _headers(seen.headers),
-                **_text(seen.request_body, seen.request_size),
-            },
-            "response": {
-                "headers": _headers(seen.response_headers),
-                **_text(seen.response_body, seen.response_size),
-            },
-        }
+        reasons = [reason.to_json() for reason in seen.reasons]
         return (
-            at,
+            timestamp(seen.wall),
             provider,
-            operation,
+            self._operation(prefix, spec, seen.method, seen.path),
+            seen.method,
+            seen.path + ("?" + query if query else ""),
             seen.status,
-            session,
-            json.dumps(entry, separators=(",", ":")),
-            json.dumps(detail, separators=(",", ":")),
+            round(seen.seconds * 1000, 3),
+            session_of({"headers": seen.headers}),
+            applied.decode("latin-1") if applied is not None else None,
+            rule.decode("latin-1") if rule is not None else None,
+            json.dumps(reasons, separators=(",", ":")) if reasons else None,
+            _headers(seen.headers),
+            b"".join(seen.request_body)[:BODY_LIMIT],
+            seen.request_size,
+            _headers(seen.response_headers),
+            b"".join(seen.response_body)[:BODY_LIMIT],
+            seen.response_size,
         )
 
     # Reading -----------------------------------------------------------------------------
@@ -179,11 +169,13 @@ class Journal:
     def entry(self, entry_id: int) -> dict[str, Any] | None:
         """One entry in full: its bodies, and for a request no operation took, near misses."""
         self.flush()
-        found = self.store.entry(entry_id)
-        if found is None:
+        entry = self.store.entry(entry_id)
+        if entry is None:
             return None
-        entry, detail = found
-        entry.update(detail)
+        entry["request"], entry["response"] = (
+            _message(entry["request"]),
+            _message(entry["response"]),
+        )
         if entry["operation"] is None and entry["status"] in (404, 405):
             path = entry["path"].partition("?")[0]
             specs: Sequence[tuple[str, ProviderSpec]] = [

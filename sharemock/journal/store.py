@@ -21,17 +21,35 @@ CREATE TABLE IF NOT EXISTS sharemock_journal (
     at TEXT NOT NULL,
     provider TEXT,
     operation TEXT,
+    method TEXT NOT NULL,
+    path TEXT NOT NULL,
     status INTEGER NOT NULL,
+    duration_ms DOUBLE PRECISION NOT NULL,
     session TEXT,
-    entry TEXT NOT NULL,
-    detail TEXT NOT NULL
+    applied TEXT,
+    rule TEXT,
+    reasons TEXT,
+    request_headers TEXT NOT NULL,
+    request_body BLOB NOT NULL,
+    request_bytes INTEGER NOT NULL,
+    response_headers TEXT NOT NULL,
+    response_body BLOB NOT NULL,
+    response_bytes INTEGER NOT NULL
 );
 """
-_INSERT = (
-    "INSERT INTO sharemock_journal (at, provider, operation, status, session, entry, detail)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+# Columns, not one JSON document: writing a row (every request) then encodes nothing but the
+# reasons of a refused one; a listing (rare) builds the JSON.
+_COLUMNS = (
+    "at, provider, operation, method, path, status, duration_ms, session, applied, rule,"
+    " reasons, request_headers, request_body, request_bytes, response_headers, response_body,"
+    " response_bytes"
 )
-Row = tuple[str, str | None, str | None, int, str | None, str, str]
+_SUMMARY = (
+    "id, at, provider, operation, method, path, status, duration_ms, session, applied, rule,"
+    " reasons"
+)
+_INSERT = f"INSERT INTO sharemock_journal ({_COLUMNS}) VALUES ({', '.join('?' * 17)})"
+Row = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -75,8 +93,12 @@ class JournalStore:
     def add(self, rows: Sequence[Row], keep: int) -> None:
         """Insert `rows` and drop all but the newest `keep` entries, in one transaction."""
         with self.database.transaction() as conn:
-            for row in rows:
-                conn.execute(_INSERT, row)
+            many = getattr(conn, "executemany", None)  # sqlite3's, one call for the batch
+            if many is not None:
+                many(_INSERT, rows)
+            else:
+                for row in rows:
+                    conn.execute(_INSERT, row)
             conn.execute(
                 "DELETE FROM sharemock_journal"
                 " WHERE id <= (SELECT MAX(id) FROM sharemock_journal) - ?",
@@ -90,19 +112,27 @@ class JournalStore:
         order = "ASC" if oldest_first else "DESC"
         with self.database.reading() as conn:
             rows = conn.execute(
-                f"SELECT id, entry FROM sharemock_journal{where} ORDER BY id {order} LIMIT ?",
+                f"SELECT {_SUMMARY} FROM sharemock_journal{where} ORDER BY id {order} LIMIT ?",
                 (*values, limit),
             ).fetchall()
-        return [{"id": row["id"], **json.loads(row["entry"])} for row in rows]
+        return [_summary(row) for row in rows]
 
-    def entry(self, entry_id: int) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    def entry(self, entry_id: int) -> dict[str, Any] | None:
+        """One entry with its messages (headers, bodies as stored: bounded bytes)."""
         with self.database.reading() as conn:
             row = conn.execute(
-                "SELECT id, entry, detail FROM sharemock_journal WHERE id = ?", (entry_id,)
+                "SELECT * FROM sharemock_journal WHERE id = ?", (entry_id,)
             ).fetchone()
         if row is None:
             return None
-        return {"id": row["id"], **json.loads(row["entry"])}, json.loads(row["detail"])
+        entry = _summary(row)
+        for side in ("request", "response"):
+            entry[side] = {
+                "headers": row[f"{side}_headers"],
+                "body": bytes(row[f"{side}_body"]),
+                "bytes": row[f"{side}_bytes"],
+            }
+        return entry
 
     def clear(self) -> None:
         with self.database.transaction() as conn:
@@ -111,6 +141,23 @@ class JournalStore:
     def close(self) -> None:
         if self._owned:
             self.database.close()
+
+
+def _summary(row: Any) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "at": row["at"],
+        "provider": row["provider"],
+        "operation": row["operation"],
+        "method": row["method"],
+        "path": row["path"],
+        "status": row["status"],
+        "durationMs": row["duration_ms"],
+        "session": row["session"],
+        "applied": row["applied"],
+        "rule": row["rule"],
+        "reasons": json.loads(row["reasons"]) if row["reasons"] else [],
+    }
 
 
 def store_for(settings: Settings, state: Database) -> JournalStore:
