@@ -8,6 +8,7 @@ PostgreSQL it is a table of the state's database, which every replica shares.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -160,10 +161,21 @@ def _summary(row: Any) -> dict[str, Any]:
     }
 
 
+class _JournalFile(SqliteDatabase):
+    """A SQLite journal file that is never synced to disk: it is a diagnostic, a crash may
+    lose it, and a checkpoint's fsync would cost more than all the journal's other work."""
+
+    @staticmethod
+    def _open(target: str, *, check_same_thread: bool = True) -> sqlite3.Connection:
+        conn = SqliteDatabase._open(target, check_same_thread=check_same_thread)
+        conn.execute("PRAGMA synchronous=OFF")
+        return conn
+
+
 def store_for(settings: Settings, state: Database) -> JournalStore:
     """The journal beside the state: its own SQLite file, in-process, or PostgreSQL's table."""
     if settings.database_url:
         return JournalStore(state, owned=False)
     if settings.db_path == MEMORY:
         return JournalStore(SqliteDatabase(MEMORY), owned=True)
-    return JournalStore(SqliteDatabase(f"{settings.db_path}-journal.db"), owned=True)
+    return JournalStore(_JournalFile(f"{settings.db_path}-journal.db"), owned=True)
