@@ -108,6 +108,7 @@ def test_controls_applied_are_journaled(client: TestClient, credential: Credenti
     assert entry["applied"] == "code=403"
 
 
+@pytest.mark.backends  # the journal is a table of the state's database on PostgreSQL
 def test_filters(client: TestClient, credential: Credential) -> None:
     headers = {**_auth("defdrive", credential), "X-Sharemock-Session": "tab-1"}
     client.get("/defdrive/api/accesses/456", headers=headers)
@@ -135,6 +136,16 @@ def test_the_journal_is_bounded_and_cleared(tmp_path: Path) -> None:
         assert [e["path"] for e in entries] == [f"/defdrive/api/accesses/{n}" for n in (4, 3, 2)]
         assert client.delete("/__admin/requests").status_code == 204
         assert _entries(client) == []
+    app.runtime.journal.close()
+    app.runtime.database.close()
+
+
+def test_an_in_memory_state_keeps_its_journal_in_process() -> None:
+    app = create_app(Settings(db_path=":memory:"))
+    with TestClient(app) as client:
+        client.get("/defdrive/api/accesses/1")
+        (entry,) = _entries(client)
+        assert entry["status"] == 401
     app.runtime.journal.close()
     app.runtime.database.close()
 
