@@ -70,6 +70,20 @@ def test_a_refused_body_shows_every_field_with_its_rule(
     assert all(reason["rule"] and reason["message"] for reason in entry["reasons"])
 
 
+def test_every_bad_parameter_is_a_reason(client: TestClient, credential: Credential) -> None:
+    query = {"pageSize": "500", "sortDirection": "9", "displayName": ""}
+    answer = client.get(
+        "/koodrive/koodrive/ose/v1/share", params=query, headers=_auth("koodrive", credential)
+    )
+    assert answer.status_code == 400
+    (entry,) = _entries(client)
+    assert {(r["in"], r["pointer"], r["rule"]) for r in entry["reasons"]} == {
+        ("query", "/pageSize", "maximum"),
+        ("query", "/sortDirection", "enum"),
+        ("query", "/displayName", "minLength"),
+    }
+
+
 def test_a_missing_member_is_pointed_at(client: TestClient, credential: Credential) -> None:
     body = {"title": "t"}  # uuid and items are required
     client.put(FILEROBOT_SEED, json=body, headers=_auth("filerobot", credential))
