@@ -35,25 +35,32 @@ def follow(
     count: int | None = None,
     out: TextIO = sys.stdout,
 ) -> int:
-    """Print each new entry until `count` were printed, the server ends, or Ctrl-C."""
+    """Print each new entry until `count` were printed, the server goes away, or Ctrl-C.
+
+    The server ends each stream after a few seconds; this reconnects at once, resuming after
+    the last entry it printed (`Last-Event-ID`), so nothing is missed or printed twice.
+    """
     query = {"follow": "1"}
     if provider:
         query["provider"] = provider
     if status is not None:
         query["status"] = str(status)
     address = f"{url.rstrip('/')}/__admin/requests?{urlencode(query)}"
-    request = urllib.request.Request(address, headers={"Accept": "text/event-stream"})
-    printed = 0
+    printed, last = 0, ""
     try:
-        with urllib.request.urlopen(request) as stream:
-            for raw in stream:  # one SSE line at a time; an event's data is one line
-                text = raw.decode("utf-8").rstrip("\n")
-                if not text.startswith("data: "):
-                    continue
-                print(line(json.loads(text[len("data: ") :])), file=out, flush=True)
-                printed += 1
-                if count is not None and printed >= count:
-                    return 0
+        while True:
+            headers = {"Accept": "text/event-stream", **({"Last-Event-ID": last} if last else {})}
+            with urllib.request.urlopen(urllib.request.Request(address, headers=headers)) as stream:
+                for raw in stream:  # one SSE line at a time; an event's data is one line
+                    text = raw.decode("utf-8").rstrip("\n")
+                    if text.startswith("id: "):
+                        last = text[len("id: ") :]
+                    if not text.startswith("data: "):
+                        continue
+                    print(line(json.loads(text[len("data: ") :])), file=out, flush=True)
+                    printed += 1
+                    if count is not None and printed >= count:
+                        return 0
     except KeyboardInterrupt:
         return 0
     except urllib.error.HTTPError as error:
@@ -62,4 +69,3 @@ def follow(
     except OSError as error:
         print(f"sharemock tail: {address}: {error}", file=sys.stderr)
         return 1
-    return 0

@@ -269,6 +269,32 @@ def test_the_live_view_sends_new_entries_and_tail_prints_them(two_workers: str) 
         assert "auth authenticated: No authorization token provided" in line
 
 
+def test_a_live_view_ends_soon_and_resumes_where_it_left_off(two_workers: str) -> None:
+    request(f"{two_workers}/defdrive/api/accesses/1")
+    (first,) = [e for e in _wait_listed(two_workers) if e["path"] == "/defdrive/api/accesses/1"]
+    request(f"{two_workers}/defdrive/api/accesses/2")
+    _wait_listed(two_workers, 2)
+    started = time.monotonic()
+    resumed = urllib.request.Request(
+        f"{two_workers}/__admin/requests?follow=1&provider=defdrive",
+        headers={"Last-Event-ID": str(first["id"])},
+    )
+    with urllib.request.urlopen(resumed, timeout=10) as stream:
+        text = stream.read().decode()  # the whole stream: it ends by itself
+    assert time.monotonic() - started < 6
+    assert "retry: " in text
+    events = [json.loads(line[6:]) for line in text.splitlines() if line.startswith("data: ")]
+    assert [e["path"] for e in events] == ["/defdrive/api/accesses/2"]
+
+
+def _wait_listed(base: str, count: int = 1) -> list[dict[str, Any]]:
+    deadline = time.monotonic() + 5
+    while len(found := _listed(base, provider="defdrive")) < count:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    return found
+
+
 def test_a_live_view_with_a_bad_filter_is_refused(two_workers: str) -> None:
     status, _, body = request(f"{two_workers}/__admin/requests?follow=1&status=abc")
     assert status == 400

@@ -20,9 +20,12 @@ from sharemock.journal.journal import BODY_LIMIT, FOLLOW_PATH, Journal, Pending
 from sharemock.journal.note import NOTE, Note
 from sharemock.journal.store import Filter
 
-# How often the live view looks for new entries, and sends a comment to keep proxies open.
+# How often the live view looks for new entries. A stream ends after STREAM_SECONDS and the
+# client reconnects at once (`retry`), resuming after its `Last-Event-ID`: uvicorn waits for
+# open answers before a worker stops, and an endless one would keep it from ever stopping.
 POLL_SECONDS = 0.2
-KEEPALIVE_SECONDS = 15.0
+STREAM_SECONDS = 3.0
+RETRY_MS = 100
 _TRUE = {"1", "true"}
 
 
@@ -41,7 +44,7 @@ class Journaling:
         if path.startswith(FOLLOW_PATH):  # the journal's own API is not journaled
             query = dict(parse_qsl(scope["query_string"].decode("latin-1")))
             if path == FOLLOW_PATH and query.get("follow", "").lower() in _TRUE:
-                await self._follow(query, receive, send)
+                await self._follow(query, scope, receive, send)
             else:
                 await self.app(scope, receive, send)
             return
@@ -96,10 +99,16 @@ class Journaling:
                 )
             )
 
-    async def _follow(self, query: dict[str, str], receive: Receive, send: Send) -> None:
-        """Server-sent events: one `request` event per new entry, until the client leaves."""
+    async def _follow(
+        self, query: dict[str, str], scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """Server-sent events: one `request` event per new entry, for a few seconds (the
+        client reconnects where it left off) or until the client leaves."""
+        resume = next((v for k, v in scope["headers"] if k == b"last-event-id"), b"").strip()
         try:
             wanted = _filter(query)
+            if resume and not resume.isdigit():
+                raise ValueError(f"Last-Event-ID: {resume.decode('latin-1')!r} is not an entry id")
         except ValueError as exc:
             body = json.dumps(
                 {"type": "about:blank", "title": "Bad Request", "status": 400, "detail": str(exc)}
@@ -118,34 +127,34 @@ class Journaling:
                 ],
             }
         )
-        newest = self.journal.entries(Filter(), 1)
-        last = newest[0]["id"] if newest else 0
+        if resume:
+            last = int(resume)
+        else:
+            newest = self.journal.entries(Filter(), 1)
+            last = newest[0]["id"] if newest else 0
 
         async def client_left() -> None:
             while (await receive())["type"] != "http.disconnect":
                 pass
 
         leaving = asyncio.ensure_future(client_left())
-        quiet = 0.0
+        ends = time.monotonic() + STREAM_SECONDS
         try:
-            await send(
-                {"type": "http.response.body", "body": b": following\n\n", "more_body": True}
-            )
-            while not leaving.done():
+            opening = f"retry: {RETRY_MS}\n\n".encode()
+            await send({"type": "http.response.body", "body": opening, "more_body": True})
+            while not leaving.done() and time.monotonic() < ends:
                 found = self.journal.entries(Filter(**{**wanted.__dict__, "after": last}), 1000)
                 events = []
                 for entry in reversed(found):
                     last = max(last, entry["id"])
                     data = json.dumps(entry, separators=(",", ":"))
                     events.append(f"id: {entry['id']}\nevent: request\ndata: {data}\n\n")
-                quiet = 0.0 if events else quiet + POLL_SECONDS
-                if quiet >= KEEPALIVE_SECONDS:
-                    events.append(": still here\n\n")
-                    quiet = 0.0
                 if events:
                     chunk = "".join(events).encode()
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 await asyncio.wait([leaving], timeout=POLL_SECONDS)
+            if not leaving.done():
+                await send({"type": "http.response.body", "body": b""})
         except OSError:  # the client went away mid-write
             pass
         finally:
