@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,9 +52,14 @@ class Pending:
     marks: list[tuple[bytes, bytes]] | None
 
 
+@functools.lru_cache(maxsize=4)
+def _second(whole: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+
+
 def timestamp(wall: float) -> str:
     """The journal's time format (UTC, milliseconds), which sorts as text."""
-    whole = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(wall))
+    whole = _second(math.floor(wall))  # the requests of one second share it
     return f"{whole}.{int(wall * 1000) % 1000:03d}Z"
 
 
@@ -86,7 +93,7 @@ class Journal:
         self._pending: list[Pending] = []
         self._scheduled = False
         # (prefix, method, local path) -> operationId: a path is looked up in its contract once.
-        self._operations: dict[tuple[str, str, str], str | None] = {}
+        self._operations: dict[tuple[str, str], tuple[str | None, str | None]] = {}
 
     # Recording ---------------------------------------------------------------------------
 
@@ -112,30 +119,29 @@ class Journal:
         except Exception:  # the journal must never break serving
             logger.exception("could not write %d journal entries", len(pending))
 
-    def _where(self, path: str) -> tuple[str | None, str, ProviderSpec | None]:
-        mounted = self._mounts.owner(path)
-        if mounted is not None:
-            return mounted.provider.name, mounted.provider.prefix, mounted.spec
-        prefix, spec = self._own
-        if path.startswith(prefix + "/") or path == prefix:
-            return "admin", prefix, spec
-        return None, "", None
-
-    def _operation(
-        self, prefix: str, spec: ProviderSpec | None, method: str, path: str
-    ) -> str | None:
-        if spec is None:
-            return None
-        key = (prefix, method, path)
-        if key not in self._operations:
+    def _reached(self, method: str, path: str) -> tuple[str | None, str | None]:
+        """The provider and operationId `method path` reached, looked up once per path."""
+        key = (method, path)
+        found = self._operations.get(key)
+        if found is None:
             if len(self._operations) > 10_000:  # paths with ids in them: bound the memo
                 self._operations.clear()
-            operation = spec.operation_for(path[len(prefix) :], method)
-            self._operations[key] = operation.get("operationId") if operation else None
-        return self._operations[key]
+            found = self._operations[key] = self._look_up(method, path)
+        return found
+
+    def _look_up(self, method: str, path: str) -> tuple[str | None, str | None]:
+        mounted = self._mounts.owner(path)
+        if mounted is not None:
+            provider, prefix, spec = mounted.provider.name, mounted.provider.prefix, mounted.spec
+        elif path == self._own[0] or path.startswith(self._own[0] + "/"):
+            provider, (prefix, spec) = "admin", self._own
+        else:
+            return None, None
+        operation = spec.operation_for(path[len(prefix) :], method)
+        return provider, operation.get("operationId") if operation else None
 
     def _row(self, seen: Pending) -> Row:
-        provider, prefix, spec = self._where(seen.path)
+        provider, operation = self._reached(seen.method, seen.path)
         marks = dict(seen.marks or ())
         applied, rule = marks.get(_APPLIED), marks.get(_RULE)
         query = seen.query.decode("latin-1")
@@ -143,7 +149,7 @@ class Journal:
         return (
             timestamp(seen.wall),
             provider,
-            self._operation(prefix, spec, seen.method, seen.path),
+            operation,
             seen.method,
             seen.path + ("?" + query if query else ""),
             seen.status,
