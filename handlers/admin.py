@@ -12,6 +12,7 @@ from sharemock.controls.rules import Rule
 from sharemock.controls.scenarios import apply
 from sharemock.controls.vocabulary import ControlError
 from sharemock.errors import ApiError
+from sharemock.journal import Filter, Journal, timestamp
 from sharemock.state import StateError, export_state, reset_provider
 from sharemock.state import import_state as import_document
 
@@ -216,3 +217,49 @@ def delete_snapshot(snapshot_id: str) -> tuple[None, int]:
     if not _desk().snapshots.remove(snapshot_id):
         raise ApiError(404, f"no snapshot {snapshot_id}")
     return None, 204
+
+
+def _journal() -> Journal:
+    journal: Journal | None = runtime.current().journal
+    if journal is None:
+        raise ApiError(404, "the journal is off (--journal-size 0)")
+    return journal
+
+
+def _instant_text(text: str | None) -> str | None:
+    """A `since`/`until` bound in the journal's own timestamp format (which sorts as text)."""
+    if text is None:
+        return None
+    try:
+        return timestamp(_instant(text).timestamp())
+    except (OverflowError, OSError, ValueError):  # a year the platform's clock cannot say
+        raise ApiError(400, f"{text!r} is out of range") from None
+
+
+def list_requests(
+    provider: str | None = None,
+    operation: str | None = None,
+    status: int | None = None,
+    session: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 100,
+    follow: int | None = None,
+) -> Answer:
+    # `follow=1` never gets here: the live view is answered before routing (Journaling).
+    wanted = Filter(
+        provider, operation, status, session, _instant_text(since), _instant_text(until)
+    )
+    return {"requests": _journal().entries(wanted, limit)}, 200, _AS_JSON
+
+
+def clear_requests() -> tuple[None, int]:
+    _journal().clear()
+    return None, 204
+
+
+def get_request(request_id: int) -> Answer:
+    entry = _journal().entry(request_id)
+    if entry is None:
+        raise ApiError(404, f"no request {request_id} in the journal")
+    return entry, 200, _AS_JSON

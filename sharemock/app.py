@@ -33,6 +33,7 @@ from sharemock.edge import DETAIL_HEADER, ErrorEdge
 from sharemock.flask_glue import glue
 from sharemock.guards import RealPathAlias, UnroutedGuard
 from sharemock.index import index_page
+from sharemock.journal import Journaling, journal_for
 from sharemock.json_keys import CaseInsensitiveKeys, foldings
 from sharemock.mounts import MountedProvider, Mounts
 from sharemock.provider import Provider, snake_case
@@ -154,6 +155,12 @@ def create_app(
             RealPathAlias, aliases=aliases, position=MiddlewarePosition.BEFORE_EXCEPTION
         )
     mounts = Mounts(mounted)
+    admin_spec = (ADMIN_PREFIX, ProviderSpec(admin))
+    if settings.journal_size > 0:  # inside the alias (paths as mounted), outside the edge
+        journal = journal_for(runtime, mounts, admin_spec)
+        app.add_middleware(
+            Journaling, journal=journal, position=MiddlewarePosition.BEFORE_EXCEPTION
+        )
     app.add_middleware(
         UnroutedGuard,
         mounts=mounts,
@@ -182,7 +189,7 @@ def create_app(
     if any(needs_xml_bodies(mount) for mount in mounts):
         app.add_middleware(XmlBodies, mounts=mounts, position=MiddlewarePosition.BEFORE_ROUTING)
 
-    edge = ErrorEdge(mounts, own=(ADMIN_PREFIX, ProviderSpec(admin)))
+    edge = ErrorEdge(mounts, own=admin_spec)
     for exception_class in (ProblemException, HTTPException, Exception):
         app.add_error_handler(exception_class, edge.handle)
 

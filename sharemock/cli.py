@@ -14,10 +14,12 @@ from typing import Any
 from sharemock import __version__
 from sharemock.config import (
     DEFAULT_DB_PATH,
+    DEFAULT_JOURNAL_SIZE,
     ENV_ACCESS_LOG,
     ENV_CHAOS,
     ENV_DATABASE_URL,
     ENV_DB,
+    ENV_JOURNAL_SIZE,
     ENV_LATENCY,
     ENV_RESET,
     ENV_SCENARIOS,
@@ -90,6 +92,7 @@ def _serve(args: argparse.Namespace) -> int:
             "sharemock: --state needs a --db file or --database-url, not :memory:", file=sys.stderr
         )
         return 2
+    os.environ[ENV_JOURNAL_SIZE] = str(args.journal_size)
     if args.reset:
         _reset_database(settings)
     if args.state and not _import_file(settings, args.state):
@@ -238,6 +241,12 @@ def _import_file(settings: Settings, path: str) -> bool:
     return True
 
 
+def _tail(args: argparse.Namespace) -> int:
+    from sharemock.tail import follow
+
+    return follow(args.url, provider=args.provider, status=args.status, count=args.count)
+
+
 def _token(args: argparse.Namespace) -> int:
     from sharemock.credentials import dev_credential
 
@@ -305,6 +314,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="start from this state document (an export, or a scenario file); after --reset",
     )
+    serve.add_argument(
+        "--journal-size",
+        type=int,
+        default=DEFAULT_JOURNAL_SIZE,
+        metavar="N",
+        help=f"requests GET /__admin/requests keeps (default {DEFAULT_JOURNAL_SIZE}; 0: none)",
+    )
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-access-log", action="store_true", help="no line per request on stderr")
     serve.set_defaults(run=_serve)
@@ -328,6 +344,14 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("--database-url", default=default_url, help=url_help)
     export.set_defaults(run=_export)
     into.set_defaults(run=_import)
+    tail = commands.add_parser(
+        "tail", help="print each request a running mock serves, with why it was refused"
+    )
+    tail.add_argument("--url", default="http://127.0.0.1:8000", help="the mock's base URL")
+    tail.add_argument("--provider", help="only this provider's requests")
+    tail.add_argument("--status", type=int, help="only requests answered this status")
+    tail.add_argument("--count", type=int, help="stop after this many requests")
+    tail.set_defaults(run=_tail)
 
     token = commands.add_parser("token", help="print a valid credential for a fixture user")
     token.add_argument("provider", help="provider name, e.g. defdrive")

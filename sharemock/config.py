@@ -23,6 +23,8 @@ ENV_LATENCY = "SHAREMOCK_LATENCY"
 ENV_CHAOS = "SHAREMOCK_CHAOS"
 ENV_SEED = "SHAREMOCK_SEED"
 ENV_SCENARIOS = "SHAREMOCK_SCENARIOS"
+ENV_JOURNAL_SIZE = "SHAREMOCK_JOURNAL_SIZE"
+DEFAULT_JOURNAL_SIZE = 1000
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -67,6 +69,8 @@ class Settings:
     seed: int | None = None
     # A directory of scenario files (None: the ones sharemock ships).
     scenarios_dir: Path | None = None
+    # How many requests the journal keeps (`GET /__admin/requests`); 0: no journal.
+    journal_size: int = DEFAULT_JOURNAL_SIZE
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -83,4 +87,5 @@ class Settings:
             chaos=env.get(ENV_CHAOS) or None,
             seed=int(env[ENV_SEED]) if env.get(ENV_SEED) else None,
             scenarios_dir=Path(env[ENV_SCENARIOS]) if env.get(ENV_SCENARIOS) else None,
+            journal_size=int(env.get(ENV_JOURNAL_SIZE) or DEFAULT_JOURNAL_SIZE),
         )

@@ -22,7 +22,8 @@ from connexion.exceptions import (
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
-from sharemock.errors import ApiError, Failure, FrameworkFailure
+from sharemock.errors import ApiError, Failure, FrameworkFailure, Reason
+from sharemock.journal.note import NOTE
 from sharemock.mounts import Mounts
 from sharemock.negotiation import render_body
 from sharemock.spec import ProviderSpec
@@ -64,9 +65,13 @@ class ErrorEdge:
     async def handle(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         path = request.url.path
         mounted = self._mounts.owner(path)
+        note = request.scope.get(NOTE)
         if mounted is None:
+            if note is not None:
+                note.reasons = reasons(exc, None)
             return self._outside_any_provider(exc, self._allowed(path, request.method))
         provider = mounted.provider
+        failure = None
         if isinstance(exc, ApiError):
             error = exc
         else:
@@ -77,6 +82,8 @@ class ErrorEdge:
             error.detail = error.detail or failure.detail
             if failure.allowed_methods:
                 error.headers.setdefault("Allow", ", ".join(failure.allowed_methods))
+        if note is not None:  # the journal's, every reason (the answer names at most the first)
+            note.reasons = reasons(exc, failure)
         headers = dict(error.headers)
         if error.detail:
             headers[DETAIL_HEADER] = header_safe(error.detail)
@@ -126,6 +133,53 @@ class ErrorEdge:
             content_type="application/problem+json",
             headers=headers,
         )
+
+
+_REASON_PLACES = {
+    Failure.UNAUTHENTICATED: ("auth", "authenticated"),
+    Failure.FORBIDDEN: ("auth", "authorised"),
+    Failure.INVALID_PATH_PARAMETER: ("path", "schema"),
+    Failure.INVALID_QUERY_PARAMETER: ("query", "schema"),
+    Failure.INVALID_HEADER: ("header", "schema"),
+    Failure.INVALID_BODY: ("body", "schema"),
+    Failure.UNSUPPORTED_MEDIA_TYPE: ("media", "content-type"),
+    Failure.NOT_ACCEPTABLE: ("media", "accept"),
+    Failure.ROUTE_NOT_FOUND: ("route", "path"),
+    Failure.METHOD_NOT_ALLOWED: ("route", "method"),
+    Failure.INTERNAL: ("server", "internal"),
+}
+
+
+def reasons(exc: Exception, failure: FrameworkFailure | None) -> tuple[Reason, ...]:
+    """Every reason `exc` refused the request for, as the request journal keeps them: the
+    typed problems carry each schema error; a provider rule names its code."""
+    if isinstance(exc, ApiError):
+        rule = exc.code or exc.key or "provider rule"
+        message = exc.message + (f" ({exc.detail})" if exc.detail else "")
+        return (Reason("rules", str(rule), message),)
+    if isinstance(exc, BodyProblem | ParameterProblem) and (
+        failure is None or failure.kind not in (Failure.METHOD_NOT_ALLOWED, Failure.ROUTE_NOT_FOUND)
+    ):
+        return exc.reasons
+    if isinstance(exc, ExtraParameterProblem):  # "Extra query parameter(s) a,b not in spec"
+        names = str(exc.detail).partition("parameter(s) ")[2].removesuffix(" not in spec")
+        return tuple(
+            Reason(
+                "query",
+                "inContract",
+                f"query parameter {name!r} is not in the contract",
+                "/" + name,
+            )
+            for name in names.split(",")
+        )
+    if failure is None:
+        status = getattr(exc, "status_code", None) or getattr(exc, "status", None) or 500
+        detail = str(getattr(exc, "detail", None) or type(exc).__name__)
+        return (Reason("admin", str(status), detail),)
+    # An auth failure's detail is the check that failed, in the security handler's words.
+    where, rule = _REASON_PLACES[failure.kind]
+    pointer = "/" + failure.parameter if failure.parameter else None
+    return (Reason(where, rule, failure.detail, pointer),)
 
 
 def classify(exc: Exception, spec: ProviderSpec, path: str, method: str) -> FrameworkFailure:

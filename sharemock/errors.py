@@ -123,3 +123,24 @@ class FailureAnswers:
         if by_name is not None:
             return by_name.error()
         return self.answers[failure.kind].error()
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason a request was refused, as the journal keeps it.
+
+    `where`: `body`, `path`, `query`, `header`, `cookie`, `auth`, `route`, `media` or `rules`;
+    `pointer`: a JSON pointer into the body, or the parameter's name as one (`/limit`);
+    `rule`: the schema keyword broken (`type`, `required`, `maxLength`, ...) or the check.
+    """
+
+    where: str
+    rule: str
+    message: str
+    pointer: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        found: dict[str, Any] = {"in": self.where, "rule": self.rule, "message": self.message}
+        if self.pointer is not None:
+            found["pointer"] = self.pointer
+        return found

@@ -37,6 +37,8 @@ class Runtime:
     offset: timedelta = timedelta(0)
     # The frontend controls (`sharemock.controls.Controls`), for the admin API's handlers.
     controls: Any = None
+    # The request journal (`sharemock.journal.Journal`), for the admin API's handlers.
+    journal: Any = None
 
     def now(self) -> datetime:
         return self.clock() + self.offset

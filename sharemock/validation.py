@@ -32,6 +32,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.types import Scope
 
+from sharemock.errors import Reason
 from sharemock.fast_verdicts import Verdict, compile_verdict
 
 _FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
@@ -40,18 +41,26 @@ _FORMAT_CHECKER = Draft4Validator.FORMAT_CHECKER
 class ParameterProblem(BadRequestProblem):
     """A path, query, header or cookie parameter failed its schema (or is missing)."""
 
-    def __init__(self, location: str, name: str, detail: str) -> None:
+    def __init__(
+        self, location: str, name: str, detail: str, reasons: tuple[Reason, ...] = ()
+    ) -> None:
         super().__init__(detail=detail)
         self.location = location
         self.name = name
+        # Every parameter that failed (the first is `name`), for the request journal.
+        self.reasons = reasons or (Reason(location, "schema", detail, "/" + name),)
 
 
 class BodyProblem(BadRequestProblem):
     """The request body is missing, unparseable or fails its schema."""
 
-    def __init__(self, detail: str, errors: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, detail: str, errors: tuple[str, ...] = (), reasons: tuple[Reason, ...] = ()
+    ) -> None:
         super().__init__(detail=detail)
         self.errors = errors or (detail,)
+        # Each schema error with its pointer and keyword, for the request journal.
+        self.reasons = reasons or (Reason("body", "readable", detail),)
 
 
 _Compiled = t.TypeVar("_Compiled")
@@ -103,27 +112,49 @@ def _describe(error: ValidationError) -> str:
     return error.message if path == "/" else f"{path}: {error.message}"
 
 
+def _reason(error: ValidationError) -> Reason:
+    """A body error as the journal keeps it; a missing member's pointer names the member."""
+    pointer = _pointer(error)
+    if error.validator == "required" and isinstance(error.validator_value, list):
+        missing = next(
+            (m for m in error.validator_value if error.message.startswith(repr(m))), None
+        )
+        if missing is not None:
+            escaped = str(missing).replace("~", "~0").replace("/", "~1")
+            pointer = pointer.rstrip("/") + "/" + escaped
+    return Reason("body", str(error.validator), error.message, pointer)
+
+
+def _body_problem(errors: list[ValidationError]) -> BodyProblem:
+    """Every schema error of a body, worded and as reasons (pointer, keyword, message)."""
+    described = tuple(_describe(error) for error in errors)
+    reasons = tuple(_reason(error) for error in errors)
+    return BodyProblem("; ".join(described), described, reasons)
+
+
 class TypedParameterValidator(ParameterValidator):
     """Parameter validation raising `ParameterProblem` with the parameter's name."""
 
     @staticmethod
-    def _check(location: str, value: t.Any, param: dict[str, t.Any]) -> None:
+    def _check(location: str, value: t.Any, param: dict[str, t.Any]) -> Reason | None:
+        """Why `value` fails `param`, if it does (the reason's message is the detail)."""
         if is_nullable(param) and is_null(value):
-            return
+            return None
+        name = param["name"]
         if value is None:
             if param.get("required"):
-                raise ParameterProblem(
-                    location, param["name"], f"missing {location} parameter {param['name']!r}"
+                return Reason(
+                    location, "required", f"missing {location} parameter {name!r}", "/" + name
                 )
-            return
+            return None
         schema = param.get("schema", param)
         if _fast_accepts(_request_verdicts, schema, value):
-            return
+            return None
         error = next(iter(_parameter_validators.get(schema).iter_errors(value)), None)
-        if error is not None:
-            raise ParameterProblem(
-                location, param["name"], f"{location} parameter {param['name']!r}: {error.message}"
-            )
+        if error is None:
+            return None
+        message = f"{location} parameter {name!r}: {error.message}"
+        return Reason(location, str(error.validator), message, "/" + name)
 
     def validate_request(self, request: ConnexionRequest) -> None:
         if self.strict_validation:
@@ -132,15 +163,24 @@ class TypedParameterValidator(ParameterValidator):
             )
             if extra:
                 raise ExtraParameterProblem(param_type="query", extra_params=sorted(extra))
-        for param in self.parameters.get("path", []):
-            value = request.path_params.get(param["name"].replace("-", "_"))
-            self._check("path", value, param)
-        for param in self.parameters.get("query", []):
-            self._check("query", request.query_params.get(param["name"]), param)
-        for param in self.parameters.get("header", []):
-            self._check("header", request.headers.get(param["name"]), param)
-        for param in self.parameters.get("cookie", []):
-            self._check("cookie", request.cookies.get(param["name"]), param)
+        sources: tuple[tuple[str, t.Callable[[str], t.Any]], ...] = (
+            ("path", lambda name: request.path_params.get(name.replace("-", "_"))),
+            ("query", lambda name: request.query_params.get(name)),
+            ("header", lambda name: request.headers.get(name)),
+            ("cookie", lambda name: request.cookies.get(name)),
+        )
+        # Every failing parameter is found (the journal lists them all); the first is answered.
+        # (Each source is read only if a parameter is there: cookies are parsed on first use.)
+        reasons = [
+            reason
+            for location, read in sources
+            for param in self.parameters.get(location, ())
+            if (reason := self._check(location, read(param["name"]), param)) is not None
+        ]
+        if reasons:
+            first = reasons[0]
+            name = (first.pointer or "/")[1:]
+            raise ParameterProblem(first.where, name, first.message, tuple(reasons))
 
 
 class TypedJSONBodyValidator(JSONRequestBodyValidator):
@@ -173,8 +213,7 @@ class TypedJSONBodyValidator(JSONRequestBodyValidator):
             return None
         errors = sorted(self._validator.iter_errors(body), key=lambda e: list(e.absolute_path))
         if errors:
-            described = tuple(_describe(error) for error in errors)
-            raise BodyProblem("; ".join(described), described)
+            raise _body_problem(errors)
         return None
 
 
@@ -210,8 +249,7 @@ class TypedMultiPartValidator(MultiPartFormDataValidator):
             raise BodyProblem("the form could not be read")
         errors = sorted(self._validator.iter_errors(body), key=lambda e: list(e.absolute_path))
         if errors:
-            described = tuple(_describe(error) for error in errors)
-            raise BodyProblem("; ".join(described), described)
+            raise _body_problem(errors)
         return None
 
 

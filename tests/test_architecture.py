@@ -22,6 +22,7 @@ ASSEMBLY = {
     "sharemock.request_body",
     "sharemock.contract_hooks",
     "sharemock.reload",
+    "sharemock.tail",
 }
 CORE = {
     "sharemock.errors",
@@ -117,3 +118,26 @@ def test_controls_import_no_handler_provider_or_the_rest_of_the_assembly(module:
 )
 def test_provider_handlers_know_nothing_of_the_controls(module: str) -> None:
     assert not _violations(module, {CONTROLS})
+
+
+JOURNAL = "sharemock.journal"
+
+
+@pytest.mark.parametrize("module", sorted(m for m in SOURCES if m.startswith(JOURNAL)))
+def test_journal_imports_no_handler_provider_or_the_rest_of_the_assembly(module: str) -> None:
+    # Like the controls, the journal knows providers by their contracts only; of the
+    # controls it reads the delivery's marks and a request's session.
+    assembly = ASSEMBLY - {"sharemock.mounts"}
+    assert not _violations(module, {"handlers", "sharemock.providers", *assembly})
+
+
+@pytest.mark.parametrize("module", sorted(m for m in SOURCES if m.startswith(CONTROLS)))
+def test_controls_know_nothing_of_the_journal(module: str) -> None:
+    assert not _violations(module, {JOURNAL})
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in SOURCES if m.startswith("handlers") and m != "handlers.admin")
+)
+def test_provider_handlers_know_nothing_of_the_journal(module: str) -> None:
+    assert not _violations(module, {JOURNAL})

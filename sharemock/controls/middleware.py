@@ -65,7 +65,8 @@ def _header(scope: Scope, name: bytes) -> list[str]:
     return [value.decode("latin-1") for key, value in scope["headers"] if key == name]
 
 
-def _session(scope: Scope) -> str | None:
+def session_of(scope: Scope) -> str | None:
+    """The session a request names (`X-Sharemock-Session` header, else cookie), if any."""
     sent = _header(scope, SESSION_HEADER)
     if sent:
         return sent[0].strip() or None
@@ -175,7 +176,7 @@ class Controls:
             return None, receive
         candidates = [
             rule
-            for rule in rules_for(self._board.rules, _session(scope))
+            for rule in rules_for(self._board.rules, session_of(scope))
             if rule.aims_at(
                 target.mounted.provider.name, target.operation_id, scope.get("path_params", {})
             )
