@@ -1,10 +1,13 @@
 """The `/` page, where a reader starts: per provider its seed endpoints, its docs and contract,
-the development credentials and a copy-ready curl per seed; then the admin API."""
+the development credentials and a copy-ready curl per seed; then the admin API, and live
+panels of the last requests (with every reason) and of each provider's stored rows."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from html import escape
+from importlib.resources import files
 
 from sharemock import __version__
 from sharemock.config import Settings
@@ -41,7 +44,26 @@ _STYLE = """
     table { border-collapse: collapse; margin: .5rem 0; }
     th, td { border: 1px solid #ddd; padding: .2rem .5rem; text-align: left; }
     .links a { margin-right: .75rem; }
-    .placeholder { border: 1px dashed #aaa; padding: .5rem 1rem; color: #555; }"""
+    .note { color: #555; }
+    #requests td { vertical-align: top; font-size: .85rem; }
+    #requests td:nth-child(4) { word-break: break-all; min-width: 14rem; }
+    #requests tr.refused .status { color: #a00; font-weight: bold; }
+    ul.reasons { margin: 0; padding-left: 1rem; }
+    .applied { color: #555; }
+    .scroll { overflow-x: auto; }
+    #state-view td, #state-view th { font-size: .8rem; white-space: nowrap; }
+    #state-view td.null { color: #888; }"""
+
+# The portal's live panels (requests and state), inlined: one page, no other asset to serve.
+OBSERVE_SCRIPT = (files("sharemock") / "observe.js").read_text(encoding="utf-8")
+# The state view opens the tables of what a frontend changes; the rest start folded.
+OPENED = (
+    "defdrive_files",
+    "defdrive_accesses",
+    "filerobot_shareboxes",
+    "oracle_links",
+    "koodrive_shares",
+)
 
 
 def _credentials_table(name: str) -> str:
@@ -129,12 +151,28 @@ def index_page(
         <a href="{admin}/openapi.json">contract (JSON, as served)</a></span>
       Any request may also send <code>Prefer: code=403, delay=800</code>.</p>
     </section>
-    <section id="observe">
-      <!-- sharemock: the state view and the live request panel (issue 11) go here. -->
-      <h2>State and live requests</h2>
-      <p class="placeholder">Coming: a view of each provider's state and a live panel of the
-      requests the mock answers.</p>
+    <section id="observe" data-admin="{admin}" data-opened='{escape(json.dumps(OPENED))}'>
+      <h2>What the mock saw and holds</h2>
+      <h3>Last requests</h3>
+      <p>Live, from the journal (<code>GET {admin}/requests</code>; <code>sharemock tail</code>
+      in a terminal): for a refused request, every reason. An entry's link opens it in full,
+      with its bodies and, for a path no operation has, the nearest ones.</p>
+      <label><input type="checkbox" id="requests-all"> also show the pages, docs and
+      contracts fetched</label>
+      <div class="scroll"><table id="requests">
+        <thead><tr><th>time (UTC)</th><th>provider</th><th>operation</th><th>request</th>
+          <th>status</th><th>why</th></tr></thead>
+        <tbody id="requests-body"></tbody>
+      </table></div>
+      <p id="requests-note" class="note">Loading…</p>
+      <h3>State</h3>
+      <p>Each provider's stored rows (<code>GET {admin}/state</code>), refreshed after each
+      request. <a href="{admin}/state">Export it</a> to share the state a bug happens in.</p>
+      <p id="state-note" class="note">Loading…</p>
+      <div id="state-view"></div>
+      <noscript>The live panels need JavaScript; the links above work without it.</noscript>
     </section>
+    <script>{OBSERVE_SCRIPT}</script>
   </body>
 </html>
 """

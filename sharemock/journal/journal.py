@@ -23,6 +23,9 @@ from sharemock.spec import ProviderSpec
 logger = logging.getLogger("sharemock.journal")
 
 FOLLOW_PATH = "/__admin/requests"
+# Reads of what the mock saw and holds are not journaled: the portal's live panels make them
+# on every request they show, and would fill the journal with themselves.
+STATE_PATH = "/__admin/state"
 # A body is kept up to this many bytes, request and response alike.
 BODY_LIMIT = 8 * 1024
 # The buffer is written this long after its first entry, or as soon as it holds a batch.

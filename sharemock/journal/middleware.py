@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sharemock.controls.delivery import DELIVERY
-from sharemock.journal.journal import BODY_LIMIT, FOLLOW_PATH, Journal, Pending
+from sharemock.journal.journal import BODY_LIMIT, FOLLOW_PATH, STATE_PATH, Journal, Pending
 from sharemock.journal.note import NOTE, Note
 from sharemock.journal.store import Filter
 
@@ -30,7 +30,8 @@ _TRUE = {"1", "true"}
 
 
 class Journaling:
-    """ASGI middleware: one journal entry per request (the journal's own reads excepted)."""
+    """ASGI middleware: one journal entry per request (reads of the journal and of the
+    state excepted)."""
 
     def __init__(self, app: ASGIApp, journal: Journal) -> None:
         self.app = app
@@ -41,6 +42,9 @@ class Journaling:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
+        if path == STATE_PATH and scope["method"] == "GET":
+            await self.app(scope, receive, send)
+            return
         if path.startswith(FOLLOW_PATH):  # the journal's own API is not journaled
             query = dict(parse_qsl(scope["query_string"].decode("latin-1")))
             if path == FOLLOW_PATH and query.get("follow", "").lower() in _TRUE:
@@ -140,7 +144,9 @@ class Journaling:
         leaving = asyncio.ensure_future(client_left())
         ends = time.monotonic() + STREAM_SECONDS
         try:
-            opening = f"retry: {RETRY_MS}\n\n".encode()
+            # The id alone, with no data, sets where the client resumes from even when this
+            # stream carries no entry (the HTML standard's "last event ID" rule).
+            opening = f"retry: {RETRY_MS}\nid: {last}\n\n".encode()
             await send({"type": "http.response.body", "body": opening, "more_body": True})
             while not leaving.done() and time.monotonic() < ends:
                 found = self.journal.entries(Filter(**{**wanted.__dict__, "after": last}), 1000)

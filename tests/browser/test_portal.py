@@ -24,6 +24,9 @@ from tests.browser.chromium import CHROMIUM, CHROMIUM_FLAGS, missing_browser
 from tests.conftest import REPO
 from tests.serving import request, serve
 
+KOODRIVE_SHARE = "/koodrive/koodrive/ose/v1/share/1689743054514187776"
+KOODRIVE_AUTH = {"Authorization": "Bearer demo-access-token", "Content-Type": "application/json"}
+
 pytestmark = pytest.mark.browser
 
 ARTEFACTS = Path(os.environ.get("SHAREMOCK_ARTEFACTS", REPO / "test-artefacts")) / "portal"
@@ -84,7 +87,7 @@ def test_the_portal_lists_every_provider_with_its_docs(browser: Any, mock_server
     assert f"curl -X PUT {mock_server}/koodrive/koodrive/ose/v1/share/1689743054514187776" in page
     assert "-u useraa:welcome1" in page
     assert "X-Filerobot-Key: demo-key" in page
-    assert "<script" not in page  # plain HTML, no external assets
+    assert "<script src" not in page and "<link" not in page  # no other asset to load
     # Copied into a shell, each curl does what the seed does.
     curls = [html.unescape(c) for c in re.findall(r"<pre>(curl .*?)</pre>", page, re.DOTALL)]
     assert len(curls) == 7  # five seeds, and the deployed dialect's two
@@ -141,3 +144,50 @@ def test_execute_the_seed_from_swagger_ui(
     assert echoed in json.dumps(json.loads(shown))
     # Try it out reached the mock itself (the served document's server), never a real host.
     assert all(url.startswith(mock_server) for url in sent), sent
+
+
+def test_the_portal_shows_each_request_with_its_reasons_and_the_state_it_left(
+    browser: Any, mock_server: str
+) -> None:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(mock_server + "/")
+        page.locator("#observe[data-live='1']").wait_for()
+        page.locator("#state-view [data-table='koodrive_shares'] table").wait_for()
+        # A refused update: both reasons appear in the panel, without reloading the page.
+        refused, _, _ = request(
+            mock_server + KOODRIVE_SHARE,
+            "PUT",
+            json.dumps({"validDays": "x", "comment": 5}),
+            **KOODRIVE_AUTH,
+        )
+        assert refused == 400
+        row = page.locator("#requests-body tr.refused", has_text=KOODRIVE_SHARE).first
+        row.wait_for(timeout=10_000)
+        reasons = row.locator("ul.reasons li").all_inner_texts()
+        # An accepted one: the state view shows the stored change.
+        comment = "seen in the portal's state view"
+        accepted, _, _ = request(
+            mock_server + KOODRIVE_SHARE,
+            "PUT",
+            json.dumps({"validDays": 9, "comment": comment}),
+            **KOODRIVE_AUTH,
+        )
+        assert accepted == 200
+        shares = page.locator("#state-view [data-table='koodrive_shares']")
+        shares.locator("td", has_text=comment).wait_for(timeout=10_000)
+        answered = page.locator("#requests-body tr.answered", has_text=KOODRIVE_SHARE).first
+        answered.wait_for(timeout=10_000)
+        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        page.locator("#observe").screenshot(path=str(ARTEFACTS / "observe.png"))
+    finally:
+        page.close()
+    assert not errors, errors
+    assert any(r.startswith("body /validDays:") for r in reasons), reasons
+    assert any(r.startswith("body /comment:") for r in reasons), reasons
+    # The panels' own reads are not journaled: the journal holds the requests, not the page.
+    _, _, listed = request(mock_server + "/__admin/requests?limit=1000")
+    paths = [entry["path"] for entry in json.loads(listed)["requests"]]
+    assert "/__admin/state" not in paths
