@@ -457,6 +457,7 @@ def test_a_2_mib_body_streams_both_ways_unchecked_past_the_bound(mock: str, cli_
     status, headers, raw = request(base + f"/link/{HASH}")
     assert status == 200, raw[:200]
     assert len(raw) == 2048576 == int(headers["Content-Length"])
+    assert len(headers.getlist("date")) == len(headers.getlist("server")) == 1  # the mock's
     assert raw.startswith(b"sharemock placeholder content of document.pdf\n")
     assert headers["X-Sharemock-Unvalidated"] == (
         f"response body over {BODY_BOUND} bytes: not validated"

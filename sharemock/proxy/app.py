@@ -472,5 +472,15 @@ def serve(
         f" GET http://{host}:{port}{VIOLATIONS_PATH})",
         flush=True,
     )
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False, lifespan="on")
+    # The upstream's own `date` and `server` pass through; uvicorn adds none of its own.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        lifespan="on",
+        server_header=False,
+        date_header=False,
+    )
     return 0
