@@ -247,6 +247,19 @@ def _tail(args: argparse.Namespace) -> int:
     return follow(args.url, provider=args.provider, status=args.status, count=args.count)
 
 
+def _proxy(args: argparse.Namespace) -> int:
+    from sharemock.proxy import serve as serve_proxy
+
+    return serve_proxy(
+        args.provider,
+        args.upstream,
+        host=args.host,
+        port=args.port,
+        errors=args.errors,
+        log_level=args.log_level,
+    )
+
+
 def _token(args: argparse.Namespace) -> int:
     from sharemock.credentials import dev_credential
 
@@ -352,6 +365,21 @@ def build_parser() -> argparse.ArgumentParser:
     tail.add_argument("--status", type=int, help="only requests answered this status")
     tail.add_argument("--count", type=int, help="stop after this many requests")
     tail.set_defaults(run=_tail)
+
+    proxy = commands.add_parser(
+        "proxy", help="forward to a server, checking each exchange against a provider's contract"
+    )
+    proxy.add_argument("provider", help="whose contract: defdrive, filerobot, oracle, koodrive...")
+    proxy.add_argument("--upstream", required=True, metavar="URL", help="the server's base URL")
+    proxy.add_argument("--host", default="127.0.0.1")
+    proxy.add_argument("--port", type=int, default=8001)
+    proxy.add_argument(
+        "--errors",
+        action="store_true",
+        help="refuse a violating request (400) and replace a violating answer (502)",
+    )
+    proxy.add_argument("--log-level", default="info")
+    proxy.set_defaults(run=_proxy)
 
     token = commands.add_parser("token", help="print a valid credential for a fixture user")
     token.add_argument("provider", help="provider name, e.g. defdrive")

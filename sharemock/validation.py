@@ -112,7 +112,7 @@ def _describe(error: ValidationError) -> str:
     return error.message if path == "/" else f"{path}: {error.message}"
 
 
-def _reason(error: ValidationError) -> Reason:
+def schema_reason(error: ValidationError) -> Reason:
     """A body error as the journal keeps it; a missing member's pointer names the member."""
     pointer = _pointer(error)
     if error.validator == "required" and isinstance(error.validator_value, list):
@@ -128,7 +128,7 @@ def _reason(error: ValidationError) -> Reason:
 def _body_problem(errors: list[ValidationError]) -> BodyProblem:
     """Every schema error of a body, worded and as reasons (pointer, keyword, message)."""
     described = tuple(_describe(error) for error in errors)
-    reasons = tuple(_reason(error) for error in errors)
+    reasons = tuple(schema_reason(error) for error in errors)
     return BodyProblem("; ".join(described), described, reasons)
 
 

@@ -23,6 +23,11 @@ ASSEMBLY = {
     "sharemock.contract_hooks",
     "sharemock.reload",
     "sharemock.tail",
+    # The validation proxy is the top layer, beside the CLI that starts it.
+    "sharemock.proxy",
+    "sharemock.proxy.app",
+    "sharemock.proxy.contract",
+    "sharemock.proxy.report",
 }
 CORE = {
     "sharemock.errors",
@@ -141,3 +146,18 @@ def test_controls_know_nothing_of_the_journal(module: str) -> None:
 )
 def test_provider_handlers_know_nothing_of_the_journal(module: str) -> None:
     assert not _violations(module, {JOURNAL})
+
+
+PROXY = "sharemock.proxy"
+
+
+@pytest.mark.parametrize(
+    "module", sorted(m for m in SOURCES if not m.startswith(PROXY) and m != "sharemock.cli")
+)
+def test_only_the_cli_knows_the_proxy(module: str) -> None:
+    # The proxy sits on top: it uses the contracts' checks, nothing serves through it.
+    assert not _violations(module, {PROXY})
+
+
+def test_every_proxy_module_is_in_the_top_layer() -> None:
+    assert {m for m in SOURCES if m.startswith(PROXY)} <= ASSEMBLY
