@@ -24,6 +24,8 @@ ASSEMBLY = {
     "sharemock.reload",
     "sharemock.tail",
 }
+# The top layer: the pytest plugin starts the assembled app for a test; nothing imports it.
+TOP = {"sharemock.pytest_plugin"}
 CORE = {
     "sharemock.errors",
     "sharemock.provider",
@@ -141,3 +143,17 @@ def test_controls_know_nothing_of_the_journal(module: str) -> None:
 )
 def test_provider_handlers_know_nothing_of_the_journal(module: str) -> None:
     assert not _violations(module, {JOURNAL})
+
+
+@pytest.mark.parametrize("module", sorted(m for m in SOURCES if m not in TOP))
+def test_nothing_imports_the_pytest_plugin(module: str) -> None:
+    assert not _violations(module, TOP)
+
+
+@pytest.mark.parametrize("module", sorted(TOP))
+def test_the_plugin_uses_the_assembly_s_entry_points_only(module: str) -> None:
+    # The app as `create_app` assembles it, the settings, the provider descriptors; never a
+    # layer's insides (a store, the handlers, the controls or the journal).
+    allowed = {"sharemock.app", "sharemock.config", "sharemock.provider", "sharemock.providers"}
+    used = {name for name in SOURCES[module] if name.startswith(("sharemock", "handlers"))}
+    assert sorted(used - allowed) == []

@@ -146,6 +146,7 @@ def test_the_wheel_carries_the_contracts_and_every_file_read_at_run_time(
     assert sorted(sources - names) == []
     entry_points = wheel_text(installed.wheel, "entry_points.txt")
     assert "sharemock = sharemock.cli:main" in entry_points
+    assert "[pytest11]\nsharemock.pytest_plugin = sharemock.pytest_plugin" in entry_points
 
 
 def wheel_text(wheel_path: Path, name: str) -> str:
@@ -239,3 +240,26 @@ def test_serve_answers_with_no_checkout(served: str) -> None:
     assert status == 200
     status, _, body = request(served + "/__admin/scenarios")
     assert status == 200 and "link-expired" in body.decode()
+
+
+def test_a_client_suite_gets_the_fixture_from_the_entry_point(installed: Installed) -> None:
+    # No `-p`, no conftest: pytest autoloads the plugin the wheel declares.
+    suite = installed.elsewhere / "client_suite"
+    suite.mkdir()
+    (suite / "test_client.py").write_text(
+        "import json, urllib.request\n"
+        "\n"
+        "def test_files(sharemock):\n"
+        "    url = sharemock.url_for('defdrive') + '/api/files'\n"
+        "    request = urllib.request.Request(url, headers=sharemock.credentials('defdrive'))\n"
+        "    with urllib.request.urlopen(request) as response:\n"
+        "        assert json.load(response)['files']\n"
+        "    assert sharemock.requests()[0]['operation'] == 'listFiles'\n",
+        encoding="utf-8",
+    )
+    ran = _run(
+        installed.bin / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error",
+        cwd=suite, env=installed.env,
+    )  # fmt: skip
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "1 passed" in ran.stdout
