@@ -77,6 +77,10 @@ def _run(*command: str | Path, **kwargs: object) -> subprocess.CompletedProcess[
     )
 
 
+# What uses the built wheel: about 15-25 s, most of it the build.
+slow = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     root = tmp_path_factory.mktemp("wheel")
@@ -89,33 +93,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
         else:
             shutil.copy2(path, source / name)
 
-    started = time.monotonic()
-    quiet = ("--disable-pip-version-check", "-q")
-    built = _run(
-        sys.executable, "-m", "pip", "wheel", *quiet, "--no-deps", "-w", root / "dist", source
-    )
-    if built.returncode != 0:
-        output = built.stdout + built.stderr
-        if any(sign in output for sign in OFFLINE):
-            pytest.skip(f"cannot fetch the build backend (setuptools) to build the wheel: {output}")
-        pytest.fail(f"the wheel did not build:\n{output}")
-    (wheel,) = (root / "dist").glob("sharemock-*.whl")
-
     venv = root / "venv"
-    created = _run(sys.executable, "-m", "venv", "--without-pip", venv)
-    assert created.returncode == 0, created.stderr
-    purelib = Path(sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)}))
-    # The dependencies: this interpreter's site-packages, after the venv's own.
-    (purelib / "sharemock-test-dependencies.pth").write_text(
-        "".join(f"{path}\n" for path in site.getsitepackages()), encoding="utf-8"
-    )
-    target = ("--python", venv / "bin" / "python")
-    pip_install = _run(
-        sys.executable, "-m", "pip", *target, "install", *quiet, "--no-deps", "--no-index", wheel
-    )
-    assert pip_install.returncode == 0, pip_install.stdout + pip_install.stderr
-    print(f"wheel built and installed in {time.monotonic() - started:.1f} s")
-
+    # Nothing of the checkout on the path (PYTHONPATH, or the working directory, would show
+    # its sources and metadata): every command runs outside it, without PYTHONPATH.
     env = {
         key: value
         for key, value in os.environ.items()
@@ -123,12 +103,43 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
         and not key.startswith("SHAREMOCK_")
     }
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+
+    started = time.monotonic()
+    quiet = ("--disable-pip-version-check", "-q")
+    built = _run(
+        sys.executable, "-m", "pip", "wheel", *quiet, "--no-deps", "-w", root / "dist", source,
+        env=env, cwd=root,
+    )  # fmt: skip
+    if built.returncode != 0:
+        output = built.stdout + built.stderr
+        if any(sign in output for sign in OFFLINE):
+            pytest.skip(f"cannot fetch the build backend (setuptools) to build the wheel: {output}")
+        pytest.fail(f"the wheel did not build:\n{output}")
+    (wheel,) = (root / "dist").glob("sharemock-*.whl")
+
+    created = _run(sys.executable, "-m", "venv", "--without-pip", venv, env=env, cwd=root)
+    assert created.returncode == 0, created.stderr
+    purelib = Path(sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)}))
+    # The dependencies: this interpreter's site-packages, after the venv's own.
+    (purelib / "sharemock-test-dependencies.pth").write_text(
+        "".join(f"{path}\n" for path in site.getsitepackages()), encoding="utf-8"
+    )
+    # --ignore-installed: the sharemock the `.pth` file shows (the checkout's) is another.
+    pip_install = _run(
+        sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install", *quiet,
+        "--ignore-installed", "--no-deps", "--no-index", wheel,
+        env=env, cwd=root,
+    )  # fmt: skip
+    assert pip_install.returncode == 0, pip_install.stdout + pip_install.stderr
+    print(f"wheel built and installed in {time.monotonic() - started:.1f} s")
+
     elsewhere = root / "elsewhere"
     elsewhere.mkdir()
     assert not elsewhere.is_relative_to(REPO)
     return Installed(wheel, venv, env, elsewhere)
 
 
+@slow
 def test_the_wheel_carries_the_contracts_and_every_file_read_at_run_time(
     installed: Installed,
 ) -> None:
@@ -155,6 +166,7 @@ def wheel_text(wheel_path: Path, name: str) -> str:
         return wheel.read(member).decode()
 
 
+@slow
 def test_the_installed_package_is_the_wheel_not_the_checkout(installed: Installed) -> None:
     probe = _run(
         installed.bin / "python",
@@ -171,6 +183,7 @@ def test_the_installed_package_is_the_wheel_not_the_checkout(installed: Installe
     assert spec_dir.name == "openapi" and (spec_dir / "defdrive.yaml").is_file()
 
 
+@slow
 def test_help_lists_the_subcommands(installed: Installed) -> None:
     shown = _run(installed.bin / "sharemock", "--help", cwd=installed.elsewhere, env=installed.env)
     assert shown.returncode == 0, shown.stderr
@@ -214,6 +227,7 @@ def served(installed: Installed) -> Iterator[str]:
             process.stdout.close()
 
 
+@slow
 def test_serve_answers_with_no_checkout(served: str) -> None:
     status, _, index = request(served + "/")
     assert status == 200 and b"DefDrive" in index
@@ -242,6 +256,7 @@ def test_serve_answers_with_no_checkout(served: str) -> None:
     assert status == 200 and "link-expired" in body.decode()
 
 
+@slow
 def test_a_client_suite_gets_the_fixture_from_the_entry_point(installed: Installed) -> None:
     # No `-p`, no conftest: pytest autoloads the plugin the wheel declares.
     suite = installed.elsewhere / "client_suite"
