@@ -4,13 +4,32 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 # A documented development secret: tokens signed with it are only good against a local mock.
 DEFAULT_JWT_SECRET = "sharemock-development-secret-not-for-production"
 DEFAULT_DB_PATH = ".sharemock/state.db"
+# The contracts, hand-written at the repository's root: what a checkout serves (an editable
+# install, or the source tree on the path), and where people edit them.
 REPO_SPEC_DIR = Path(__file__).resolve().parent.parent / "openapi"
+
+
+def packaged_spec_dir() -> Path:
+    """The contracts sharemock serves unless told otherwise: those an installed wheel carries
+    (`sharemock/openapi/`, pyproject's `package-dir` mapping), else the checkout's `openapi/`.
+
+    A wheel installs them as files, so the path is a real directory (Connexion, Flask's file
+    sending and `serve --reload` need one); sharemock is not importable from a zip archive.
+    """
+    packaged = files("sharemock") / "openapi"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged.resolve()
+    return REPO_SPEC_DIR
+
+
+DEFAULT_SPEC_DIR = packaged_spec_dir()
 
 ENV_DB = "SHAREMOCK_DB"
 ENV_DATABASE_URL = "SHAREMOCK_DATABASE_URL"
@@ -61,7 +80,7 @@ class Settings:
     # One line per request on stderr (`sharemock serve` turns it on; an app made in-process,
     # as the tests make it, stays quiet).
     access_log: bool = False
-    spec_dir: Path = REPO_SPEC_DIR
+    spec_dir: Path = DEFAULT_SPEC_DIR
     reset: bool = False
     # Server-wide controls (`serve --latency 50-300 --chaos "rate=0.05,faults=reset" --seed 42`).
     latency: str | None = None
@@ -81,7 +100,7 @@ class Settings:
             jwt_secret=env.get(ENV_JWT_SECRET) or DEFAULT_JWT_SECRET,
             validate_responses=_flag(env.get(ENV_VALIDATE_RESPONSES), True),
             access_log=_flag(env.get(ENV_ACCESS_LOG), False),
-            spec_dir=Path(env.get(ENV_SPEC_DIR) or REPO_SPEC_DIR),
+            spec_dir=Path(env.get(ENV_SPEC_DIR) or DEFAULT_SPEC_DIR),
             reset=_flag(env.get(ENV_RESET), False),
             latency=env.get(ENV_LATENCY) or None,
             chaos=env.get(ENV_CHAOS) or None,

@@ -29,6 +29,8 @@ ASSEMBLY = {
     "sharemock.proxy.contract",
     "sharemock.proxy.report",
 }
+# The top layer: the pytest plugin starts the assembled app for a test; nothing imports it.
+TOP = {"sharemock.pytest_plugin"}
 CORE = {
     "sharemock.errors",
     "sharemock.provider",
@@ -161,3 +163,17 @@ def test_only_the_cli_knows_the_proxy(module: str) -> None:
 
 def test_every_proxy_module_is_in_the_top_layer() -> None:
     assert {m for m in SOURCES if m.startswith(PROXY)} <= ASSEMBLY
+
+
+@pytest.mark.parametrize("module", sorted(m for m in SOURCES if m not in TOP))
+def test_nothing_imports_the_pytest_plugin(module: str) -> None:
+    assert not _violations(module, TOP)
+
+
+@pytest.mark.parametrize("module", sorted(TOP))
+def test_the_plugin_uses_the_assembly_s_entry_points_only(module: str) -> None:
+    # The app as `create_app` assembles it, the settings, the provider descriptors; never a
+    # layer's insides (a store, the handlers, the controls or the journal).
+    allowed = {"sharemock.app", "sharemock.config", "sharemock.provider", "sharemock.providers"}
+    used = {name for name in SOURCES[module] if name.startswith(("sharemock", "handlers"))}
+    assert sorted(used - allowed) == []
