@@ -23,7 +23,17 @@ ASSEMBLY = {
     "sharemock.contract_hooks",
     "sharemock.reload",
     "sharemock.tail",
+    # `sharemock verify` (sharemock/verify/): a top layer like the assembly, a client of HTTP.
+    "sharemock.verify",
+    "sharemock.verify.command",
+    "sharemock.verify.drift",
+    "sharemock.verify.options",
+    "sharemock.verify.outcome",
+    "sharemock.verify.output",
+    "sharemock.verify.profiles",
+    "sharemock.verify.runner",
 }
+VERIFY = "sharemock.verify"
 CORE = {
     "sharemock.errors",
     "sharemock.provider",
@@ -141,3 +151,25 @@ def test_controls_know_nothing_of_the_journal(module: str) -> None:
 )
 def test_provider_handlers_know_nothing_of_the_journal(module: str) -> None:
     assert not _violations(module, {JOURNAL})
+
+
+@pytest.mark.parametrize("module", sorted(m for m in SOURCES if m.startswith(VERIFY)))
+def test_verify_talks_http_only(module: str) -> None:
+    # It checks any server over HTTP: never the app, handlers, stores, controls or journal.
+    stores = {name for name in SOURCES if name.endswith(".store")}
+    assert not _violations(
+        module,
+        {
+            "handlers",
+            "sharemock.app",
+            "sharemock.database",
+            "sharemock.state",
+            "sharemock.controls",
+            "sharemock.journal",
+            *stores,
+        },
+    )
+
+
+def test_every_verify_module_is_in_the_top_layer() -> None:
+    assert {m for m in SOURCES if m.startswith(VERIFY)} <= ASSEMBLY

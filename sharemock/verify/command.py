@@ -99,6 +99,8 @@ def command(args: argparse.Namespace) -> int:
 
     # Credentials travel in the child's environment, not on its command line (`ps` shows that).
     env = {**os.environ, HASH_SEED_ENV: hash_seed}
+    # Hypothesis keeps caches in ./.hypothesis unless told otherwise: not in the user's project.
+    env.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(_cache_dir()))
     for name, variable in CREDENTIAL_ENV.items():
         if getattr(options, name) is not None:
             env[variable] = getattr(options, name)
@@ -107,6 +109,11 @@ def command(args: argparse.Namespace) -> int:
         return subprocess.call(child, env=env)
     except KeyboardInterrupt:
         return 1
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sharemock" / "hypothesis"
 
 
 def to_argv(options: Any) -> list[str]:

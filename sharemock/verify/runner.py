@@ -50,8 +50,10 @@ def build_config(options: Options, profile: Profile, credentials: Credentials) -
     data["workers"] = options.workers
     if options.request_timeout is not None:
         data["request-timeout"] = options.request_timeout
+    # No example database: a run repeats exactly, writes nothing in the working directory.
+    data["generation"] = {"database": "none"}
     if options.max_examples is not None:
-        data["generation"] = {"max-examples": options.max_examples}
+        data["generation"]["max-examples"] = options.max_examples
     selected = options.selected_phases
     data["phases"] = {phase: {"enabled": phase in selected} for phase in PHASES}
     return data
