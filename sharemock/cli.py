@@ -385,6 +385,10 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("provider", help="provider name, e.g. defdrive")
     token.add_argument("--user", required=True, help="fixture user, e.g. johndoe")
     token.set_defaults(run=_token)
+
+    from sharemock.verify.command import add_parser as add_verify  # sharemock/verify/
+
+    add_verify(commands)
     return parser
 
 

@@ -28,9 +28,19 @@ ASSEMBLY = {
     "sharemock.proxy.app",
     "sharemock.proxy.contract",
     "sharemock.proxy.report",
+    # `sharemock verify` (sharemock/verify/): a top layer like the assembly, a client of HTTP.
+    "sharemock.verify",
+    "sharemock.verify.command",
+    "sharemock.verify.drift",
+    "sharemock.verify.options",
+    "sharemock.verify.outcome",
+    "sharemock.verify.output",
+    "sharemock.verify.profiles",
+    "sharemock.verify.runner",
 }
 # The top layer: the pytest plugin starts the assembled app for a test; nothing imports it.
 TOP = {"sharemock.pytest_plugin"}
+VERIFY = "sharemock.verify"
 CORE = {
     "sharemock.errors",
     "sharemock.provider",
@@ -177,3 +187,25 @@ def test_the_plugin_uses_the_assembly_s_entry_points_only(module: str) -> None:
     allowed = {"sharemock.app", "sharemock.config", "sharemock.provider", "sharemock.providers"}
     used = {name for name in SOURCES[module] if name.startswith(("sharemock", "handlers"))}
     assert sorted(used - allowed) == []
+
+
+@pytest.mark.parametrize("module", sorted(m for m in SOURCES if m.startswith(VERIFY)))
+def test_verify_talks_http_only(module: str) -> None:
+    # It checks any server over HTTP: never the app, handlers, stores, controls or journal.
+    stores = {name for name in SOURCES if name.endswith(".store")}
+    assert not _violations(
+        module,
+        {
+            "handlers",
+            "sharemock.app",
+            "sharemock.database",
+            "sharemock.state",
+            "sharemock.controls",
+            "sharemock.journal",
+            *stores,
+        },
+    )
+
+
+def test_every_verify_module_is_in_the_top_layer() -> None:
+    assert {m for m in SOURCES if m.startswith(VERIFY)} <= ASSEMBLY
