@@ -53,10 +53,24 @@ bench: $(STAMP) $(BENCH_NODE) ## the mock, Prism and a bare ceiling under wrk, i
 	  && DEBIAN_FRONTEND=noninteractive $(AS_ROOT) apt-get install -y -qq wrk; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-lint: $(STAMP) ## ruff (lint and format check) and mypy
+# Spectral and Redocly for the contracts, pinned by lint/package-lock.json; reinstalled when the
+# lock file changes. Without npm, or with the registry out of reach, `make lint` fails saying so:
+# the contracts are never left unlinted in silence.
+LINT_NODE := lint/node_modules/.sharemock-installed
+$(LINT_NODE): lint/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "make lint: npm is needed to install the contract \
+	linters (Spectral, Redocly; lint/package.json): install Node.js and npm" >&2; exit 1; }
+	cd lint && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+CONTRACTS := $(wildcard openapi/*.yaml)
+lint: $(STAMP) $(LINT_NODE) ## ruff (lint and format check), mypy; Spectral and Redocly on every contract
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	lint/node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity=warn $(CONTRACTS)
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+	  lint/node_modules/.bin/redocly lint --config redocly.yaml $(CONTRACTS)
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -38,21 +38,22 @@ def _timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def get_controls() -> JSON:
+def get_controls() -> Answer:
     desk = _desk()
     wide = desk.server_wide
     chaos = {"rate": wide.rate, "faults": list(wide.faults), "seed": wide.seed}
-    return {
+    controls = {
         "latency": wide.latency_text,
         "chaos": chaos if wide.rate > 0 else None,
         "rules": len(desk.board.rules),
         "clock": _clock_json(desk),
         "scenarios": len(desk.scenarios),
     }
+    return controls, 200, _AS_JSON
 
 
-def list_rules() -> JSON:
-    return {"rules": [rule.to_json() for rule in _desk().board.rules]}
+def list_rules() -> Answer:
+    return {"rules": [rule.to_json() for rule in _desk().board.rules]}, 200, _AS_JSON
 
 
 def create_rule(body: JSON) -> Answer:
@@ -99,8 +100,8 @@ def _clock_json(desk: Desk) -> JSON:
     }
 
 
-def get_clock() -> JSON:
-    return _clock_json(_desk())
+def get_clock() -> Answer:
+    return _clock_json(_desk()), 200, _AS_JSON
 
 
 def _duration(text: str) -> timedelta:
@@ -146,8 +147,9 @@ def _scenario_json(name: str) -> JSON:
     return {"name": name, "provider": scenario.provider, "description": scenario.description}
 
 
-def list_scenarios() -> JSON:
-    return {"scenarios": [_scenario_json(name) for name in sorted(_desk().scenarios)]}
+def list_scenarios() -> Answer:
+    scenarios = [_scenario_json(name) for name in sorted(_desk().scenarios)]
+    return {"scenarios": scenarios}, 200, _AS_JSON
 
 
 def apply_scenario(name: str) -> Answer:
@@ -193,8 +195,9 @@ def import_state(body: JSON) -> Answer:
     return {"providers": list(body["providers"])}, 200, _AS_JSON
 
 
-def list_snapshots() -> JSON:
-    return {"snapshots": [snapshot.to_json() for snapshot in _desk().snapshots.listed()]}
+def list_snapshots() -> Answer:
+    snapshots = [snapshot.to_json() for snapshot in _desk().snapshots.listed()]
+    return {"snapshots": snapshots}, 200, _AS_JSON
 
 
 def create_snapshot(body: JSON | None = None) -> Answer:

@@ -7,6 +7,7 @@ typed validators, the runtime and the error edge, and serves the index page.
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import sys
@@ -40,6 +41,7 @@ from sharemock.provider import Provider, snake_case
 from sharemock.providers import PROVIDERS
 from sharemock.runtime import Runtime, RuntimeMiddleware, utc_now
 from sharemock.security import security_map
+from sharemock.served import ServedContracts
 from sharemock.spec import ProviderSpec, load_document
 from sharemock.state import open_database
 from sharemock.validation import validator_map
@@ -115,8 +117,10 @@ def create_app(
         expose_headers=[DETAIL_HEADER, APPLIED_HEADER, RULE_HEADER],
     )
     mounted = []
+    as_written: dict[str, dict[str, Any]] = {}  # prefix -> the document as its file has it
     for provider in providers:
         document = load_document(settings.spec_dir / provider.spec_file)
+        as_written[provider.prefix] = copy.deepcopy(document)  # none of the rest can change it
         mounted.append(MountedProvider(provider, ProviderSpec(document)))
         app.add_api(
             document,
@@ -136,6 +140,7 @@ def create_app(
         )
 
     admin = load_document(settings.spec_dir / ADMIN_SPEC)
+    as_written[ADMIN_PREFIX] = copy.deepcopy(admin)
     app.add_api(
         admin,
         base_path=ADMIN_PREFIX,
@@ -154,6 +159,10 @@ def create_app(
         app.add_middleware(
             RealPathAlias, aliases=aliases, position=MiddlewarePosition.BEFORE_EXCEPTION
         )
+    # The documents as written, at `<prefix>/openapi.json` and `.yaml` (sharemock/served.py).
+    app.add_middleware(
+        ServedContracts, documents=as_written, position=MiddlewarePosition.BEFORE_SWAGGER
+    )
     mounts = Mounts(mounted)
     admin_spec = (ADMIN_PREFIX, ProviderSpec(admin))
     if settings.journal_size > 0:  # inside the alias (paths as mounted), outside the edge

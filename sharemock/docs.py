@@ -33,8 +33,10 @@ def swagger_ui_dist() -> Path:
 
 
 def swagger_ui_options(name: str) -> SwaggerUIOptions:
-    """Connexion's options for one API's Swagger UI: our template, told whose docs it shows."""
+    """Connexion's options for one API's Swagger UI: our template, told whose docs it shows.
+    Connexion serves no document of its own: `sharemock/served.py` serves the file's."""
     return SwaggerUIOptions(
+        serve_spec=False,
         swagger_ui_template_dir=str(TEMPLATE_DIR),
         swagger_ui_template_arguments={"docs": f"../..{DOCS_PREFIX}", "provider": name},
     )

@@ -65,7 +65,7 @@ def test_every_provider_serves_swagger_ui_and_its_spec(client: TestClient) -> No
     for provider in PROVIDERS:
         assert client.get(f"{provider.prefix}/ui/").status_code == 200
         spec = client.get(f"{provider.prefix}/openapi.json").json()
-        assert spec["servers"] == [{"url": provider.prefix}]
+        assert spec["servers"][0]["url"] == provider.prefix  # this mock, wherever it runs
         validate(spec)  # the document as served, not only the file, is valid OpenAPI
 
 

@@ -15,6 +15,7 @@ ASSEMBLY = {
     "sharemock.edge",
     "sharemock.index",
     "sharemock.docs",
+    "sharemock.served",
     "sharemock.guards",
     "sharemock.mounts",
     "sharemock.xml_bodies",

@@ -36,6 +36,80 @@ def test_spec_passes_openapi_spec_validator(path: Path) -> None:
     validate(load_document(path))
 
 
+MOCK_ORIGIN = "http://127.0.0.1:8000"  # where `make serve` listens
+PREFIXES = {p.spec_file: p.prefix for p in PROVIDERS} | {"admin.yaml": "/__admin"}
+
+
+@pytest.mark.parametrize("path", SPEC_FILES, ids=lambda p: p.name)
+def test_servers_list_the_mock_first_then_the_real_hosts(path: Path) -> None:
+    """A tool reading the file (openapi-core, a generated client) finds the mock first."""
+    servers = load_document(path)["servers"]
+    assert servers[0]["url"] == MOCK_ORIGIN + PREFIXES[path.name]
+    if path.name != "admin.yaml":  # the mock's own API has no other host
+        assert len(servers) > 1
+        assert all(not s["url"].startswith(MOCK_ORIGIN) for s in servers[1:])
+
+
+# The keywords whose value is a schema, a list of schemas, or a map of them (OpenAPI 3.0).
+_ONE_SCHEMA = ("items", "not", "additionalProperties")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf")
+
+
+def _schemas(node: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """Every schema object in `node` (a document, or any part), with its JSON pointer."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            found += _schemas(item, f"{where}/{index}")
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            if key == "schema" or (key in _ONE_SCHEMA and isinstance(value, dict)):
+                found += _schema_tree(value, f"{where}/{key}")
+            elif key == "schemas" and isinstance(value, dict):
+                for name, schema in value.items():
+                    found += _schema_tree(schema, f"{where}/schemas/{name}")
+            elif key not in ("example", "examples"):
+                found += _schemas(value, f"{where}/{key}")
+    return found
+
+
+def _schema_tree(schema: dict[str, Any], where: str) -> list[tuple[str, dict[str, Any]]]:
+    found = [(where, schema)]
+    for key in _ONE_SCHEMA:
+        if isinstance(schema.get(key), dict):
+            found += _schema_tree(schema[key], f"{where}/{key}")
+    for key in _SCHEMA_LISTS:
+        for index, branch in enumerate(schema.get(key, [])):
+            found += _schema_tree(branch, f"{where}/{key}/{index}")
+    for name, inner in schema.get("properties", {}).items():
+        found += _schema_tree(inner, f"{where}/properties/{name}")
+    return found
+
+
+def _says_its_type(schema: dict[str, Any]) -> bool:
+    """It has a `type`, is a `$ref`, or composes only schemas that do (`allOf` may add a
+    description to a `$ref`, `anyOf` may join typed alternatives)."""
+    if "type" in schema or "$ref" in schema:
+        return True
+    branches = [b for key in _SCHEMA_LISTS for b in schema.get(key, [])]
+    return bool(branches) and all(_says_its_type(branch) for branch in branches)
+
+
+# Where any JSON value is meant, and said so: a rule matches a body field's value, whatever
+# its type (`{"/settings/ttl": 0}`, `{"public": true}`, `{"name": null}`).
+ANY_VALUE = {"admin.yaml": ["#/components/schemas/NewRule/properties/body/additionalProperties"]}
+
+
+@pytest.mark.parametrize("path", SPEC_FILES, ids=lambda p: p.name)
+def test_every_schema_says_its_type(path: Path) -> None:
+    """A typeless schema (a bare `anyOf` branch, `{format: ipv4}`) is `Any` to a generated
+    client: every schema names its type, or is made only of schemas that do."""
+    untyped = [
+        where for where, schema in _schemas(load_document(path), "#") if not _says_its_type(schema)
+    ]
+    assert untyped == ANY_VALUE.get(path.name, [])
+
+
 def test_every_provider_has_a_spec_and_every_spec_a_provider() -> None:
     # admin.yaml is the mock's own API (the frontend controls), not a provider's.
     assert {p.spec_file for p in PROVIDERS} | {"admin.yaml"} == {path.name for path in SPEC_FILES}
