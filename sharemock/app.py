@@ -43,6 +43,7 @@ from sharemock.runtime import Runtime, RuntimeMiddleware, utc_now
 from sharemock.security import security_map
 from sharemock.served import ServedContracts
 from sharemock.spec import ProviderSpec, load_document
+from sharemock.spec_validation import install as validate_each_document_once
 from sharemock.state import open_database
 from sharemock.validation import validator_map
 from sharemock.xml_bodies import XmlBodies, needs_xml_bodies
@@ -96,6 +97,7 @@ def create_app(
     # It is right but expected: XmlBodies serves the other media types, so Connexion only reads
     # the JSON one. Raising the level skips the record itself, which a filter would still make.
     logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+    validate_each_document_once()  # sharemock/spec_validation.py
     app = SharemockApp(__name__, security_map=security_map())
     glue(app)  # Flask reached inline, views decorated once (sharemock/flask_glue.py says why)
     if settings.access_log:  # outermost but Starlette's error page: every answer, preflights too

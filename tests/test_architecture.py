@@ -16,6 +16,7 @@ ASSEMBLY = {
     "sharemock.index",
     "sharemock.docs",
     "sharemock.served",
+    "sharemock.spec_validation",
     "sharemock.guards",
     "sharemock.mounts",
     "sharemock.xml_bodies",
