@@ -83,12 +83,12 @@ def spawn(tmp_path: Path, *extra: str, env: Mapping[str, str] | None = None) -> 
     return Server(process, f"http://127.0.0.1:{port}")
 
 
-def wait_until_serving(server: Server, timeout_s: float = 30) -> None:
-    """Wait until the server answers its index page; fail with its output if it does not."""
+def wait_until_serving(server: Server, timeout_s: float = 30, path: str = "/") -> None:
+    """Wait until the server answers `path` (its index page); fail with its output if not."""
     deadline = time.monotonic() + timeout_s
     while True:
         try:
-            if request(server.base + "/")[0] == 200:
+            if request(server.base + path)[0] == 200:
                 return
         except OSError:
             pass

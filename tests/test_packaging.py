@@ -30,7 +30,7 @@ from setuptools import find_packages
 
 from sharemock.config import DEFAULT_SPEC_DIR, REPO_SPEC_DIR, Settings
 from tests.conftest import REPO
-from tests.serving import free_port, request
+from tests.serving import Server, free_port, request, stop, wait_until_serving
 
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 SOURCES = ("pyproject.toml", "README.md", "sharemock", "handlers", "openapi")
@@ -204,27 +204,12 @@ def served(installed: Installed) -> Iterator[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
+    server = Server(process, f"http://127.0.0.1:{port}")
+    wait_until_serving(server)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if request(base + "/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"the installed sharemock did not start:\n{output}")
-            time.sleep(0.1)
-        yield base
+        yield server.base
     finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+        stop(server)
 
 
 @slow

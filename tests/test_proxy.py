@@ -34,7 +34,7 @@ from sharemock.config import Settings
 from sharemock.credentials import dev_credential
 from sharemock.proxy import BODY_BOUND, VIOLATIONS_PATH, proxy_app
 from tests.conftest import REPO
-from tests.serving import free_port, serve
+from tests.serving import Server, free_port, serve, stop, wait_until_serving
 from tests.serving import request as raw_request
 
 TOKEN = dev_credential("defdrive", "johndoe", Settings())
@@ -319,27 +319,12 @@ def cli_proxy(mock: str) -> Iterator[str]:
          mock + "/defdrive", "--port", str(port), "--log-level", "warning"],
         cwd=REPO, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
+    server = Server(process, f"http://127.0.0.1:{port}")
+    wait_until_serving(server, path=VIOLATIONS_PATH)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if request(base + VIOLATIONS_PATH)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.terminate()
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"proxy did not start:\n{output}")
-            time.sleep(0.1)
-        yield base
+        yield server.base
     finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+        stop(server)
 
 
 def _no_violation(answer: Any, status: int = 200) -> None:

@@ -310,12 +310,7 @@ class Proxy:
                 chunks.append(chunk)
                 size += len(chunk)
         except httpx.HTTPError as exc:
-            LOG.error(
-                "%s %s: the upstream broke off its answer: %s",
-                scope["method"],
-                url_of(response),
-                exc,
-            )
+            _broke_off(scope, response, exc)
             await _problem_answer(send, 502, f"the upstream broke off its answer: {exc}")
             return
         body: bytes | None = None
@@ -352,12 +347,7 @@ class Proxy:
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
         except httpx.HTTPError as exc:
             # The status is sent: the client sees a cut answer, as it would from the upstream.
-            LOG.error(
-                "%s %s: the upstream broke off its answer: %s",
-                scope["method"],
-                url_of(response),
-                exc,
-            )
+            _broke_off(scope, response, exc)
             return
         await send({"type": "http.response.body", "body": b""})
 
@@ -387,6 +377,12 @@ def url_of(response: httpx.Response) -> str:
 
 
 _TITLES = {400: "Bad Request", 502: "Bad Gateway", 504: "Gateway Timeout"}
+
+
+def _broke_off(scope: Scope, response: httpx.Response, exc: Exception) -> None:
+    LOG.error(
+        "%s %s: the upstream broke off its answer: %s", scope["method"], url_of(response), exc
+    )
 
 
 async def _problem_answer(
