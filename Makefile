@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DB ?= .sharemock/state.db
 
-.PHONY: install browser-deps pg-deps serve test test-deep contract bench lint format check reset clean
+.PHONY: install browser-deps pg-deps serve test test-deep contract fuzz soak bench lint format check reset clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,20 @@ contract: $(STAMP) ## Schemathesis CLI, every phase, against the mock running at
 	done
 	@# The admin API's run leaves rules and a moved clock behind: back to the fixtures.
 	@$(BIN)/python -c "import urllib.request as u; u.urlopen(u.Request('$(URL)/__admin/reset', method='POST'))"
+
+# Deep Schemathesis runs against a served mock (its own, on a free loopback port): every
+# contract, every phase and check, FUZZ_EXAMPLES cases per operation, seed FUZZ_SEED
+# (docs/reliability.md). Not part of `make test`: at the default depth it takes hours.
+FUZZ_EXAMPLES ?= 1000
+FUZZ_SEED ?= 20261202
+fuzz: $(STAMP) ## Schemathesis, FUZZ_EXAMPLES cases per operation, every contract, against a served mock
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=$(FUZZ_SEED) $(BIN)/python -m fuzz.run $(FUZZ_ARGS)
+
+# SOAK_SECONDS of checked load over `serve --workers 2`, journal on, 5 % chaos
+# (docs/reliability.md). Not part of `make test`.
+SOAK_SECONDS ?= 600
+soak: $(STAMP) ## SOAK_SECONDS of the seed mix plus creates and deletes, chaos on, every answer checked
+	SOAK_SECONDS=$(SOAK_SECONDS) $(BIN)/python -m soak.run $(SOAK_ARGS)
 
 # Prism, pinned by bench/package-lock.json; reinstalled when the lock file changes.
 BENCH_NODE := bench/node_modules/.sharemock-installed

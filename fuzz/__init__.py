@@ -1,0 +1,1 @@
+"""`make fuzz`: Schemathesis, deep, against a served mock (docs/reliability.md)."""

@@ -1,0 +1,1 @@
+"""`make soak`: a long checked load over two workers with chaos on (docs/reliability.md)."""
