@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from sharemock.access_log import AccessLog
+from sharemock.admin_access import IGNORED_HEADER, AdminGuard, guarded
 from sharemock.config import Settings
 from sharemock.controls import Controls, desk_for
 from sharemock.controls.delivery import DELIVERY, Delivery
@@ -116,7 +117,7 @@ def create_app(
         allow_credentials=True,
         allow_methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"],
         allow_headers=["*"],
-        expose_headers=[DETAIL_HEADER, APPLIED_HEADER, RULE_HEADER],
+        expose_headers=[DETAIL_HEADER, APPLIED_HEADER, RULE_HEADER, IGNORED_HEADER],
     )
     mounted = []
     as_written: dict[str, dict[str, Any]] = {}  # prefix -> the document as its file has it
@@ -167,6 +168,14 @@ def create_app(
     )
     mounts = Mounts(mounted)
     admin_spec = (ADMIN_PREFIX, ProviderSpec(admin))
+    if guarded(settings.host, settings.admin_token):  # beyond loopback: sharemock/admin_access.py
+        app.add_middleware(
+            AdminGuard,
+            prefix=ADMIN_PREFIX,
+            token=settings.admin_token,
+            open_paths=[f"{ADMIN_PREFIX}/{doc}" for doc in ("openapi.json", "openapi.yaml", "ui")],
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+        )
     if settings.journal_size > 0:  # inside the alias (paths as mounted), outside the edge
         journal = journal_for(runtime, mounts, admin_spec)
         app.add_middleware(

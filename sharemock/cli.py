@@ -15,10 +15,12 @@ from sharemock import __version__
 from sharemock.config import (
     DEFAULT_DB_PATH,
     DEFAULT_JOURNAL_SIZE,
+    DEFAULT_JWT_SECRET,
     ENV_ACCESS_LOG,
     ENV_CHAOS,
     ENV_DATABASE_URL,
     ENV_DB,
+    ENV_HOST,
     ENV_JOURNAL_SIZE,
     ENV_LATENCY,
     ENV_RESET,
@@ -93,6 +95,7 @@ def _serve(args: argparse.Namespace) -> int:
         )
         return 2
     os.environ[ENV_JOURNAL_SIZE] = str(args.journal_size)
+    os.environ[ENV_HOST] = args.host  # beyond loopback, the admin surface is closed
     if args.reset:
         _reset_database(settings)
     if args.state and not _import_file(settings, args.state):
@@ -106,6 +109,7 @@ def _serve(args: argparse.Namespace) -> int:
         f" ({workers}, state: {state}{', ' + controls if controls else ''}{reloading})",
         flush=True,
     )
+    _say_admin_surface(args.host)
     options: dict[str, Any] = {
         "factory": True,
         "host": args.host,
@@ -118,6 +122,26 @@ def _serve(args: argparse.Namespace) -> int:
         uvicorn.run("sharemock.app:create_app_from_env", **options)
         return 0
     return _serve_reloading(settings, options)
+
+
+def _say_admin_surface(host: str) -> None:
+    """Beyond loopback: who may use the admin API and the controls, and a warning when the
+    tokens are signed with the published development secret."""
+    from sharemock.admin_access import describe
+
+    settings = Settings.from_env()
+    said = describe(host, settings.admin_token)
+    if said is None:
+        return
+    print(said, flush=True)
+    if settings.jwt_secret == DEFAULT_JWT_SECRET:
+        print(
+            f"sharemock: warning: on {host} with the development JWT secret, which is published:"
+            " anyone who can reach the mock can sign a DefDrive token for any user; set"
+            " SHAREMOCK_JWT_SECRET",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _serve_reloading(settings: Settings, options: dict[str, Any]) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -43,6 +43,8 @@ ENV_CHAOS = "SHAREMOCK_CHAOS"
 ENV_SEED = "SHAREMOCK_SEED"
 ENV_SCENARIOS = "SHAREMOCK_SCENARIOS"
 ENV_JOURNAL_SIZE = "SHAREMOCK_JOURNAL_SIZE"
+ENV_HOST = "SHAREMOCK_HOST"
+ENV_ADMIN_TOKEN = "SHAREMOCK_ADMIN_TOKEN"
 DEFAULT_JOURNAL_SIZE = 1000
 
 
@@ -75,7 +77,7 @@ class Settings:
     db_path: str = DEFAULT_DB_PATH
     # A `postgresql://` URL: the state is there instead of `db_path` (replicas share it).
     database_url: str | None = None
-    jwt_secret: str = DEFAULT_JWT_SECRET
+    jwt_secret: str = field(default=DEFAULT_JWT_SECRET, repr=False)
     validate_responses: bool = True
     # One line per request on stderr (`sharemock serve` turns it on; an app made in-process,
     # as the tests make it, stays quiet).
@@ -90,6 +92,10 @@ class Settings:
     scenarios_dir: Path | None = None
     # How many requests the journal keeps (`GET /__admin/requests`); 0: no journal.
     journal_size: int = DEFAULT_JOURNAL_SIZE
+    # The address `sharemock serve` binds (None: an app made in-process) and the admin token
+    # that opens the admin API and the controls beyond loopback (sharemock/admin_access.py).
+    host: str | None = None
+    admin_token: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -107,4 +113,6 @@ class Settings:
             seed=int(env[ENV_SEED]) if env.get(ENV_SEED) else None,
             scenarios_dir=Path(env[ENV_SCENARIOS]) if env.get(ENV_SCENARIOS) else None,
             journal_size=int(env.get(ENV_JOURNAL_SIZE) or DEFAULT_JOURNAL_SIZE),
+            host=env.get(ENV_HOST) or None,
+            admin_token=(env.get(ENV_ADMIN_TOKEN) or "").strip() or None,
         )

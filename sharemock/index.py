@@ -113,6 +113,7 @@ def _section(
       <h3>Seed endpoints</h3>
       <ul>{seeds}</ul>
       <h3>Development credentials</h3>
+      <p class="note">Development only: published, seeded into every mock; never reuse them.</p>
       {credentials}
       <p>Swagger UI signs in as <code>{escape(provider.docs_user)}</code> by itself; the curls
       carry the same credentials{fresh}.</p>

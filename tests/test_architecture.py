@@ -25,6 +25,7 @@ ASSEMBLY = {
     "sharemock.contract_hooks",
     "sharemock.reload",
     "sharemock.tail",
+    "sharemock.admin_access",
     # The validation proxy is the top layer, beside the CLI that starts it.
     "sharemock.proxy",
     "sharemock.proxy.app",

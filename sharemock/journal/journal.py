@@ -14,6 +14,7 @@ from typing import Any
 
 from sharemock.controls.middleware import APPLIED_HEADER, RULE_HEADER, session_of
 from sharemock.errors import Reason
+from sharemock.journal import redact
 from sharemock.journal.nearmiss import near_misses
 from sharemock.journal.store import Filter, JournalStore, Row, store_for
 from sharemock.mounts import Mounts
@@ -67,8 +68,13 @@ def timestamp(wall: float) -> str:
 
 
 def _headers(raw: list[tuple[bytes, bytes]]) -> str:
-    """Headers as one text, a line each (what the journal stores; cheap to write)."""
-    return b"\n".join(name + b": " + value for name, value in raw).decode("latin-1")
+    """Headers as one text, a line each (what the journal stores; cheap to write), no
+    credential in clear (`redact.py`)."""
+    secret = redact.SECRET_HEADERS
+    return b"\n".join(
+        name + b": " + (redact.header(name, value) if name.lower() in secret else value)
+        for name, value in raw
+    ).decode("latin-1")
 
 
 def _message(stored: dict[str, Any]) -> dict[str, Any]:
@@ -79,7 +85,8 @@ def _message(stored: dict[str, Any]) -> dict[str, Any]:
         "headers": [pair if len(pair) == 2 else [pair[0], ""] for pair in headers],
         "body": body.decode("utf-8", "replace"),
         "bytes": stored["bytes"],
-        "truncated": stored["bytes"] > len(body),
+        # Cut at the limit, then redacted (which changes its length): cut if it was longer.
+        "truncated": stored["bytes"] > BODY_LIMIT,
     }
 
 
@@ -147,7 +154,7 @@ class Journal:
         provider, operation = self._reached(seen.method, seen.path)
         marks = dict(seen.marks or ())
         applied, rule = marks.get(_APPLIED), marks.get(_RULE)
-        query = seen.query.decode("latin-1")
+        query = redact.query(seen.query.decode("latin-1"))
         reasons = [reason.to_json() for reason in seen.reasons]
         return (
             timestamp(seen.wall),
@@ -162,10 +169,10 @@ class Journal:
             rule.decode("latin-1") if rule is not None else None,
             json.dumps(reasons, separators=(",", ":")) if reasons else None,
             _headers(seen.headers),
-            b"".join(seen.request_body)[:BODY_LIMIT],
+            redact.body(b"".join(seen.request_body)[:BODY_LIMIT]),
             seen.request_size,
             _headers(seen.response_headers),
-            b"".join(seen.response_body)[:BODY_LIMIT],
+            redact.body(b"".join(seen.response_body)[:BODY_LIMIT]),
             seen.response_size,
         )
 

@@ -1,4 +1,8 @@
-"""DefDrive's seeded state: the users, files and accesses the seeds and README rely on."""
+"""DefDrive's seeded state: the users, files and accesses the seeds and README rely on.
+
+Development-only: the credentials seeded here are published (README "Development
+credentials"); never reuse them anywhere real.
+"""
 
 from __future__ import annotations
 

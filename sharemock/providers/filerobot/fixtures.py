@@ -1,4 +1,8 @@
-"""Filerobot's seeded state: two projects, and the sharebox of the seed in `demo`."""
+"""Filerobot's seeded state: two projects, and the sharebox of the seed in `demo`.
+
+Development-only: the credentials seeded here are published (README "Development
+credentials"); never reuse them anywhere real.
+"""
 
 from __future__ import annotations
 

@@ -2,6 +2,9 @@
 
 The `demo` user's share is the seed's example share (`004_bb159b35898a6465.txt`) as it was
 before the seed's update: shared at `2025-05-20T01:37:49.052Z` for 7 days.
+
+Development-only: the credentials seeded here are published (README "Development
+credentials"); never reuse them anywhere real.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""Oracle's seeded state: the seed's link and owner, a second user, their files and folder."""
+"""Oracle's seeded state: the seed's link and owner, a second user, their files and folder.
+
+Development-only: the credentials seeded here are published (README "Development
+credentials"); never reuse them anywhere real.
+"""
 
 from __future__ import annotations
 
