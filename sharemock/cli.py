@@ -15,12 +15,14 @@ from sharemock import __version__
 from sharemock.config import (
     DEFAULT_DB_PATH,
     DEFAULT_JOURNAL_SIZE,
+    DEFAULT_MAX_BODY,
     ENV_ACCESS_LOG,
     ENV_CHAOS,
     ENV_DATABASE_URL,
     ENV_DB,
     ENV_JOURNAL_SIZE,
     ENV_LATENCY,
+    ENV_MAX_BODY,
     ENV_RESET,
     ENV_SCENARIOS,
     ENV_SEED,
@@ -28,6 +30,7 @@ from sharemock.config import (
     ENV_VALIDATE_RESPONSES,
     Settings,
     is_postgres_url,
+    parse_size,
     redacted,
 )
 from sharemock.controls.serverwide import ServerWide
@@ -93,6 +96,7 @@ def _serve(args: argparse.Namespace) -> int:
         )
         return 2
     os.environ[ENV_JOURNAL_SIZE] = str(args.journal_size)
+    os.environ[ENV_MAX_BODY] = str(args.max_body)
     if args.reset:
         _reset_database(settings)
     if args.state and not _import_file(settings, args.state):
@@ -271,6 +275,13 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sharemock",
@@ -333,6 +344,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_JOURNAL_SIZE,
         metavar="N",
         help=f"requests GET /__admin/requests keeps (default {DEFAULT_JOURNAL_SIZE}; 0: none)",
+    )
+    serve.add_argument(
+        "--max-body",
+        type=_size,
+        default=DEFAULT_MAX_BODY,
+        metavar="SIZE",
+        help="the largest request body read, in bytes or with k, M, G (default 1M): past it, 413",
     )
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-access-log", action="store_true", help="no line per request on stderr")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -44,6 +45,22 @@ ENV_SEED = "SHAREMOCK_SEED"
 ENV_SCENARIOS = "SHAREMOCK_SCENARIOS"
 ENV_JOURNAL_SIZE = "SHAREMOCK_JOURNAL_SIZE"
 DEFAULT_JOURNAL_SIZE = 1000
+ENV_MAX_BODY = "SHAREMOCK_MAX_BODY"
+DEFAULT_MAX_BODY = 1 << 20  # 1 MiB (`sharemock serve --max-body`, sharemock/limits.py)
+
+_SIZE = re.compile(r"\s*(\d+)\s*([kmg]?)(i?b)?\s*", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def parse_size(text: str) -> int:
+    """`1048576`, `512k`, `1M`, `1MiB`, `2mb` (units of 1024) as bytes; ValueError otherwise."""
+    match = _SIZE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not a size: {text!r} (bytes, or a number with k, M or G)")
+    size = int(match[1]) * _UNITS[match[2].lower()]
+    if size <= 0:
+        raise ValueError(f"a size must be more than 0 bytes, not {text!r}")
+    return size
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -90,6 +107,8 @@ class Settings:
     scenarios_dir: Path | None = None
     # How many requests the journal keeps (`GET /__admin/requests`); 0: no journal.
     journal_size: int = DEFAULT_JOURNAL_SIZE
+    # The largest request body read (`serve --max-body 1M`); a larger one is the provider's 413.
+    max_body: int = DEFAULT_MAX_BODY
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -107,4 +126,5 @@ class Settings:
             seed=int(env[ENV_SEED]) if env.get(ENV_SEED) else None,
             scenarios_dir=Path(env[ENV_SCENARIOS]) if env.get(ENV_SCENARIOS) else None,
             journal_size=int(env.get(ENV_JOURNAL_SIZE) or DEFAULT_JOURNAL_SIZE),
+            max_body=parse_size(env[ENV_MAX_BODY]) if env.get(ENV_MAX_BODY) else DEFAULT_MAX_BODY,
         )
