@@ -9,8 +9,10 @@ exception middleware, so its refusals are data the edge renders in the provider'
   bytes, is a 431;
 - a `Content-Length` over the body limit is a 413 before a byte of the body is read, and the
   connection is closed after the answer (`Connection: close`), so the server reads no further;
-- a body without a `Content-Length` (chunked) is counted as it is read, and the read that takes
-  it past the limit raises the 413 instead of returning the chunk.
+- a chunked body (no `Content-Length`) is read here, up to the limit: the read that takes it
+  past the limit is the 413, and the server reads no further. One within the limit is passed
+  on whole, with its `Content-Length`: Connexion's body validation takes a request without one
+  for a request without a body, so a chunked body would otherwise go unread and unchecked.
 
 Everything is decided at start-up; per request it is one pass over the header list.
 """
@@ -19,9 +21,10 @@ from __future__ import annotations
 
 from connexion.frameworks.starlette import IntegerConverter
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sharemock.config import DEFAULT_MAX_BODY
+from sharemock.request_body import with_body
 from sharemock.spec import MAX_PATH_INTEGER_DIGITS
 
 MAX_HEADER = 8 << 10  # one header line, name and value: 8 KiB
@@ -69,12 +72,13 @@ class Limits:
         self._length_digits = len(str(max_body))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            receive = self._check(scope, receive)
+        if scope["type"] == "http" and self._chunked(scope):
+            payload = await _read_within(receive, self._max_body)
+            scope, receive = with_body(scope, receive, payload)
         await self.app(scope, receive, send)
 
-    def _check(self, scope: Scope, receive: Receive) -> Receive:
-        """`receive`, or one that counts a chunked body; a refusal raised as data."""
+    def _chunked(self, scope: Scope) -> bool:
+        """Whether the request's body is chunked; a refusal past a limit raised as data."""
         max_header = self._max_header
         total = 0
         length = chunked = None
@@ -97,23 +101,23 @@ class Limits:
                 digits.isdigit() and int(digits) > self._max_body
             ):
                 raise PayloadTooLarge(self._max_body)
-            return receive  # the server reads no more than the Content-Length says
-        if chunked is None:
-            return receive
-        return _bounded(receive, self._max_body)
+            return False  # the server reads no more than the Content-Length says
+        return chunked is not None
 
 
-def _bounded(receive: Receive, limit: int) -> Receive:
-    """`receive`, raising `PayloadTooLarge` once the body read grows past `limit` bytes."""
-    read = 0
-
-    async def bounded() -> Message:
-        nonlocal read
+async def _read_within(receive: Receive, limit: int) -> bytes:
+    """The whole body; `PayloadTooLarge` once it grows past `limit` bytes (read no further)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
         message = await receive()
-        if message["type"] == "http.request":
-            read += len(message.get("body", b""))
-            if read > limit:
-                raise PayloadTooLarge(limit)
-        return message
-
-    return bounded
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(limit)
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
