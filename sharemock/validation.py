@@ -186,15 +186,20 @@ class TypedParameterValidator(ParameterValidator):
 
 # How deep a request body may nest (objects and arrays): no provider's body goes past 4.
 MAX_DEPTH = 64
-# The longest integer literal read: int64's 19 digits and a sign. Longer, it is out of range
-# for every store and decoder the providers use (Go's int, Java's long, SQLite's INTEGER).
-MAX_INTEGER_DIGITS = 20
+# The integers a body may hold: 64-bit, as every store and decoder the providers use (Go's
+# int, Java's long, SQLite's INTEGER). Past them a literal is refused as it is read, before
+# `int()` meets Python's 4,300-digit limit (a ValueError) or SQLite's (an OverflowError).
+INT64 = range(-(1 << 63), 1 << 63)
 
 
 def _integer(text: str) -> int:
-    if len(text) > MAX_INTEGER_DIGITS:
-        raise BodyProblem(f"request body holds an integer out of range ({text[:24]}...)")
-    return int(text)
+    if len(text) < 19:  # within int64 whatever its digits
+        return int(text)
+    value = int(text) if len(text) <= 20 else None
+    if value is None or value not in INT64:
+        shown = text if len(text) <= 24 else text[:24] + "..."
+        raise BodyProblem(f"request body holds an integer out of range ({shown})")
+    return value
 
 
 _DECODER = json.JSONDecoder(parse_int=_integer)
@@ -203,8 +208,8 @@ _DECODER = json.JSONDecoder(parse_int=_integer)
 def parse_json(raw: bytes, encoding: str = "utf-8") -> t.Any:
     """A request body's JSON, or `BodyProblem` saying why not.
 
-    Refused: what is not JSON or not `encoding`, nesting past `MAX_DEPTH`, an integer past
-    `MAX_INTEGER_DIGITS`, a lone surrogate, and a NUL character in a string or a key (see
+    Refused: what is not JSON or not `encoding`, nesting past `MAX_DEPTH`, an integer outside
+    `INT64`, a lone surrogate, and a NUL character in a string or a key (see
     docs/decisions.md, "Hostile input"). Duplicate keys: the last wins, as Go's and
     JavaScript's decoders do. The common body pays two `bytes.count` and a substring search.
     """
