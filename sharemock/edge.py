@@ -80,8 +80,8 @@ class ErrorEdge:
                 logger.error("%s %s failed: %r", request.method, path, exc, exc_info=exc)
             error = provider.errors.from_failure(failure)
             error.detail = error.detail or failure.detail
-            for name, value in (getattr(exc, "headers", None) or {}).items():
-                error.headers.setdefault(name, value)  # a limit's `Connection: close`
+            if failure.kind in _LIMITS:  # a limit's `Connection: close`
+                error.headers.update(getattr(exc, "headers", None) or {})
             if failure.allowed_methods:
                 error.headers.setdefault("Allow", ", ".join(failure.allowed_methods))
         if note is not None:  # the journal's, every reason (the answer names at most the first)
@@ -129,7 +129,8 @@ class ErrorEdge:
             errors = exc.errors if isinstance(exc, BodyProblem) else (str(detail),)
             body["reasons"] = list(errors)
         headers = {"Allow": ", ".join(allowed)} if status == 405 and allowed else {}
-        headers.update(getattr(exc, "headers", None) or {})  # a limit's `Connection: close`
+        if status in (413, 431):  # a limit's `Connection: close`
+            headers.update(getattr(exc, "headers", None) or {})
         return ConnexionResponse(
             status_code=status,
             body=json.dumps(body).encode(),
@@ -138,6 +139,8 @@ class ErrorEdge:
         )
 
 
+# The refusals of sharemock/limits.py, whose headers (`Connection: close`) go with the answer.
+_LIMITS = (Failure.PAYLOAD_TOO_LARGE, Failure.HEADERS_TOO_LARGE)
 _REASON_PLACES = {
     Failure.UNAUTHENTICATED: ("auth", "authenticated"),
     Failure.FORBIDDEN: ("auth", "authorised"),

@@ -96,7 +96,7 @@ class Limits:
         if total > self._max_headers:
             raise HeadersTooLarge(f"the headers are larger than {self._max_headers} bytes")
         if length is not None:
-            digits = length.strip()
+            digits = length.strip().lstrip(b"0")
             if len(digits) > self._length_digits or (
                 digits.isdigit() and int(digits) > self._max_body
             ):
