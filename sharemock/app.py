@@ -37,6 +37,7 @@ from sharemock.guards import RealPathAlias, UnroutedGuard
 from sharemock.index import index_page
 from sharemock.journal import Journaling, journal_for
 from sharemock.json_keys import CaseInsensitiveKeys, foldings
+from sharemock.limits import Limits
 from sharemock.mounts import MountedProvider, Mounts
 from sharemock.provider import Provider, snake_case
 from sharemock.providers import PROVIDERS
@@ -162,6 +163,11 @@ def create_app(
         app.add_middleware(
             RealPathAlias, aliases=aliases, position=MiddlewarePosition.BEFORE_EXCEPTION
         )
+    # Header and body sizes (sharemock/limits.py): inside the edge, so a 413 or a 431 is the
+    # provider's; outside everything that reads a body.
+    app.add_middleware(
+        Limits, max_body=settings.max_body, position=MiddlewarePosition.BEFORE_SWAGGER
+    )
     # The documents as written, at `<prefix>/openapi.json` and `.yaml` (sharemock/served.py).
     app.add_middleware(
         ServedContracts, documents=as_written, position=MiddlewarePosition.BEFORE_SWAGGER

@@ -16,6 +16,7 @@ from sharemock.config import (
     DEFAULT_DB_PATH,
     DEFAULT_JOURNAL_SIZE,
     DEFAULT_JWT_SECRET,
+    DEFAULT_MAX_BODY,
     ENV_ACCESS_LOG,
     ENV_CHAOS,
     ENV_DATABASE_URL,
@@ -23,6 +24,7 @@ from sharemock.config import (
     ENV_HOST,
     ENV_JOURNAL_SIZE,
     ENV_LATENCY,
+    ENV_MAX_BODY,
     ENV_RESET,
     ENV_SCENARIOS,
     ENV_SEED,
@@ -30,6 +32,7 @@ from sharemock.config import (
     ENV_VALIDATE_RESPONSES,
     Settings,
     is_postgres_url,
+    parse_size,
     redacted,
 )
 from sharemock.controls.serverwide import ServerWide
@@ -96,6 +99,7 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     os.environ[ENV_JOURNAL_SIZE] = str(args.journal_size)
     os.environ[ENV_HOST] = args.host  # beyond loopback, the admin surface is closed
+    os.environ[ENV_MAX_BODY] = str(args.max_body)
     if args.reset:
         _reset_database(settings)
     if args.state and not _import_file(settings, args.state):
@@ -295,6 +299,13 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sharemock",
@@ -357,6 +368,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=DEFAULT_JOURNAL_SIZE,
         metavar="N",
         help=f"requests GET /__admin/requests keeps (default {DEFAULT_JOURNAL_SIZE}; 0: none)",
+    )
+    serve.add_argument(
+        "--max-body",
+        type=_size,
+        default=DEFAULT_MAX_BODY,
+        metavar="SIZE",
+        help="the largest request body read, in bytes or with k, M, G (default 1M): past it, 413",
     )
     serve.add_argument("--log-level", default="info")
     serve.add_argument("--no-access-log", action="store_true", help="no line per request on stderr")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -46,6 +47,22 @@ ENV_JOURNAL_SIZE = "SHAREMOCK_JOURNAL_SIZE"
 ENV_HOST = "SHAREMOCK_HOST"
 ENV_ADMIN_TOKEN = "SHAREMOCK_ADMIN_TOKEN"
 DEFAULT_JOURNAL_SIZE = 1000
+ENV_MAX_BODY = "SHAREMOCK_MAX_BODY"
+DEFAULT_MAX_BODY = 1 << 20  # 1 MiB (`sharemock serve --max-body`, sharemock/limits.py)
+
+_SIZE = re.compile(r"\s*(\d+)\s*([kmg]?)(i?b)?\s*", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+
+
+def parse_size(text: str) -> int:
+    """`1048576`, `512k`, `1M`, `1MiB`, `2mb` (units of 1024) as bytes; ValueError otherwise."""
+    match = _SIZE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not a size: {text!r} (bytes, or a number with k, M or G)")
+    size = int(match[1]) * _UNITS[match[2].lower()]
+    if size <= 0:
+        raise ValueError(f"a size must be more than 0 bytes, not {text!r}")
+    return size
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -96,6 +113,8 @@ class Settings:
     # that opens the admin API and the controls beyond loopback (sharemock/admin_access.py).
     host: str | None = None
     admin_token: str | None = field(default=None, repr=False)
+    # The largest request body read (`serve --max-body 1M`); a larger one is the provider's 413.
+    max_body: int = DEFAULT_MAX_BODY
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -115,4 +134,5 @@ class Settings:
             journal_size=int(env.get(ENV_JOURNAL_SIZE) or DEFAULT_JOURNAL_SIZE),
             host=env.get(ENV_HOST) or None,
             admin_token=(env.get(ENV_ADMIN_TOKEN) or "").strip() or None,
+            max_body=parse_size(env[ENV_MAX_BODY]) if env.get(ENV_MAX_BODY) else DEFAULT_MAX_BODY,
         )

@@ -80,6 +80,8 @@ class ErrorEdge:
                 logger.error("%s %s failed: %r", request.method, path, exc, exc_info=exc)
             error = provider.errors.from_failure(failure)
             error.detail = error.detail or failure.detail
+            if failure.kind in _LIMITS:  # a limit's `Connection: close`
+                error.headers.update(getattr(exc, "headers", None) or {})
             if failure.allowed_methods:
                 error.headers.setdefault("Allow", ", ".join(failure.allowed_methods))
         if note is not None:  # the journal's, every reason (the answer names at most the first)
@@ -127,6 +129,8 @@ class ErrorEdge:
             errors = exc.errors if isinstance(exc, BodyProblem) else (str(detail),)
             body["reasons"] = list(errors)
         headers = {"Allow": ", ".join(allowed)} if status == 405 and allowed else {}
+        if status in (413, 431):  # a limit's `Connection: close`
+            headers.update(getattr(exc, "headers", None) or {})
         return ConnexionResponse(
             status_code=status,
             body=json.dumps(body).encode(),
@@ -135,6 +139,8 @@ class ErrorEdge:
         )
 
 
+# The refusals of sharemock/limits.py, whose headers (`Connection: close`) go with the answer.
+_LIMITS = (Failure.PAYLOAD_TOO_LARGE, Failure.HEADERS_TOO_LARGE)
 _REASON_PLACES = {
     Failure.UNAUTHENTICATED: ("auth", "authenticated"),
     Failure.FORBIDDEN: ("auth", "authorised"),
@@ -144,6 +150,8 @@ _REASON_PLACES = {
     Failure.INVALID_BODY: ("body", "schema"),
     Failure.UNSUPPORTED_MEDIA_TYPE: ("media", "content-type"),
     Failure.NOT_ACCEPTABLE: ("media", "accept"),
+    Failure.PAYLOAD_TOO_LARGE: ("body", "size"),
+    Failure.HEADERS_TOO_LARGE: ("header", "size"),
     Failure.ROUTE_NOT_FOUND: ("route", "path"),
     Failure.METHOD_NOT_ALLOWED: ("route", "method"),
     Failure.INTERNAL: ("server", "internal"),
@@ -209,8 +217,12 @@ def classify(exc: Exception, spec: ProviderSpec, path: str, method: str) -> Fram
             return spec.explain_miss(path, method)
         if status == 406:
             return FrameworkFailure(Failure.NOT_ACCEPTABLE, detail or "not acceptable")
+        if status == 413:
+            return FrameworkFailure(Failure.PAYLOAD_TOO_LARGE, detail or "body too large")
         if status == 415:
             return FrameworkFailure(Failure.UNSUPPORTED_MEDIA_TYPE, detail)
+        if status == 431:
+            return FrameworkFailure(Failure.HEADERS_TOO_LARGE, detail or "headers too large")
         if 400 <= status < 500:
             return FrameworkFailure(Failure.INVALID_BODY, detail or f"HTTP {status}")
     return FrameworkFailure(Failure.INTERNAL, f"{type(exc).__name__}: {exc}")

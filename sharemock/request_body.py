@@ -33,6 +33,7 @@ def with_body(
     headers = MutableHeaders(scope={"type": "http", "headers": list(scope["headers"])})
     if content_type is not None:
         headers["content-type"] = content_type
+    del headers["transfer-encoding"]  # a chunked body read whole is sent on with its length
     headers["content-length"] = str(len(payload))
     replayed = False
 

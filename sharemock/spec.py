@@ -20,9 +20,12 @@ from sharemock.errors import Failure, FrameworkFailure
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _PARAMETER = re.compile(r"\{([^}/]+)\}")
+# The longest integer path parameter routed (int64's 19 digits and one more): the bound
+# sharemock/limits.py sets on Connexion's route converter, whose `int()` fails past 4,300.
+MAX_PATH_INTEGER_DIGITS = 20
 # The route converters Connexion uses for typed path parameters (connexion.frameworks.*).
 _TYPE_PATTERNS = {
-    "integer": re.compile(r"[+-]?[0-9]+"),
+    "integer": re.compile(rf"[+-]?[0-9]{{1,{MAX_PATH_INTEGER_DIGITS}}}"),
     "number": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"),
 }
 

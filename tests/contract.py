@@ -41,13 +41,15 @@ STATEFUL_SETTINGS = hypothesis.settings(
 def schema_of(app: Any, prefix: str) -> Any:
     """The provider's contract as served by the app, with the app as transport.
 
-    An explicit default config: the repository's schemathesis.toml is for CLI runs over HTTP
-    (its DefDrive login path is relative to the served base URL), and these tests pass their
-    credentials themselves.
+    An explicit config: the repository's schemathesis.toml is for CLI runs over HTTP (its
+    DefDrive login path is relative to the served base URL), and these tests pass their
+    credentials themselves. Like it, no NUL in generated strings: every provider refuses one
+    (docs/decisions.md, "Hostile input"; tests/test_hostile_input.py tests it).
     """
-    return schemathesis.openapi.from_asgi(
-        f"{prefix}/openapi.json", app, config=SchemathesisConfig()
-    )
+    return schemathesis.openapi.from_asgi(f"{prefix}/openapi.json", app, config=NO_NUL)
+
+
+NO_NUL = SchemathesisConfig.from_dict({"generation": {"allow-x00": False}})
 
 
 def contract_app() -> Any:

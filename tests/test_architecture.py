@@ -22,6 +22,7 @@ ASSEMBLY = {
     "sharemock.xml_bodies",
     "sharemock.json_keys",
     "sharemock.request_body",
+    "sharemock.limits",
     "sharemock.contract_hooks",
     "sharemock.reload",
     "sharemock.tail",

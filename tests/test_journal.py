@@ -165,7 +165,8 @@ def test_an_in_memory_state_keeps_its_journal_in_process() -> None:
 
 
 def test_one_entry_in_full_with_bodies_bounded(client: TestClient, credential: Credential) -> None:
-    body = json.dumps({"name": "n" * 10_000})
+    # Over 8 KiB within DefDrive's limits (a `name` of at most 1,024 characters).
+    body = json.dumps({"name": "n" * 1_000, "ips": ["10.0.0.50"] * 1_000})
     headers = {**_auth("defdrive", credential), "Content-Type": "application/json"}
     answer = client.put("/defdrive/api/access/456", content=body, headers=headers)
     (entry,) = _entries(client)
@@ -174,7 +175,7 @@ def test_one_entry_in_full_with_bodies_bounded(client: TestClient, credential: C
     assert full["request"]["truncated"] is True
     assert len(full["request"]["body"]) == 8 * 1024
     assert full["request"]["body"] == body[: 8 * 1024]
-    # The answer echoes the long name: kept to the bound as well.
+    # The answer echoes the long lists: kept to the bound as well.
     assert full["response"]["bytes"] == len(answer.content) > 8 * 1024
     assert full["response"]["body"] == answer.text[: 8 * 1024]
     assert full["response"]["truncated"] is True

@@ -51,7 +51,9 @@ def build_config(options: Options, profile: Profile, credentials: Credentials) -
     if options.request_timeout is not None:
         data["request-timeout"] = options.request_timeout
     # No example database: a run repeats exactly, writes nothing in the working directory.
-    data["generation"] = {"database": "none"}
+    # No NUL in generated strings: the mock refuses one (docs/decisions.md, "Hostile input"),
+    # and a real DefDrive's PostgreSQL cannot store one.
+    data["generation"] = {"database": "none", "allow-x00": False}
     if options.max_examples is not None:
         data["generation"]["max-examples"] = options.max_examples
     selected = options.selected_phases

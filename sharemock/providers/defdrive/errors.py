@@ -37,6 +37,9 @@ class DefDriveErrors(FailureAnswers):
             Failure.UNSUPPORTED_MEDIA_TYPE,
         ),
         Failure.NOT_ACCEPTABLE: Answer(406, "Not acceptable"),
+        # The mock's limits (Gin sets none; Go's net/http answers 431 past 1 MB of headers).
+        Failure.PAYLOAD_TOO_LARGE: Answer(413, "Request body too large"),
+        Failure.HEADERS_TOO_LARGE: Answer(431, "Request header fields too large"),
         Failure.ROUTE_NOT_FOUND: Answer(404, "404 page not found"),
         Failure.METHOD_NOT_ALLOWED: Answer(405, "405 method not allowed"),
         Failure.INTERNAL: Answer(500, "Internal server error"),

@@ -52,6 +52,8 @@ class FilerobotErrors(FailureAnswers):
             Failure.UNSUPPORTED_MEDIA_TYPE,
         ),
         Failure.NOT_ACCEPTABLE: Answer(406, "Not acceptable"),
+        Failure.PAYLOAD_TOO_LARGE: Answer(413, "Request body too large"),
+        Failure.HEADERS_TOO_LARGE: Answer(431, "Request header fields too large"),
         Failure.ROUTE_NOT_FOUND: Answer(404, ROUTE_NOT_FOUND),
         Failure.METHOD_NOT_ALLOWED: Answer(405, METHOD_NOT_ALLOWED),
         Failure.INTERNAL: Answer(500, INTERNAL),

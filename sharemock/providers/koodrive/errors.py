@@ -21,6 +21,10 @@ NO_SPACE_PERMISSION = ("13000410", "The current user has no permission to operat
 # API Gateway answers (codes beginning APIGW are the gateway's, per the appendix).
 UNAUTHENTICATED = ("APIGW.0301", "Incorrect authentication information.")
 NO_SUCH_API = ("APIGW.0101", "The API does not exist or has not been published in the environment.")
+# API Gateway's 0201 (`Request entity too large`, HTTP 413, as its error-code table has it); the
+# mock gives a header block past its limit the same code with HTTP 431.
+TOO_LARGE = ("APIGW.0201", "Request entity too large.")
+HEADERS_TOO_LARGE = ("APIGW.0201", "Request header fields too large.")
 INTERNAL = ("13000000", "Internal server error.")
 
 
@@ -49,6 +53,8 @@ class KooDriveErrors(FailureAnswers):
             Failure.UNSUPPORTED_MEDIA_TYPE,
             Failure.NOT_ACCEPTABLE,
         ),
+        Failure.PAYLOAD_TOO_LARGE: _answer(413, TOO_LARGE),
+        Failure.HEADERS_TOO_LARGE: _answer(431, HEADERS_TOO_LARGE),
         Failure.ROUTE_NOT_FOUND: _answer(404, NO_SUCH_API),
         # The gateway knows an API by method and path: same words, but HTTP's own status.
         Failure.METHOD_NOT_ALLOWED: _answer(405, NO_SUCH_API),

@@ -97,6 +97,12 @@ class OracleErrors(FailureAnswers):
         Failure.NOT_ACCEPTABLE: Answer(
             406, "Not acceptable.", code=GENERAL, key="!csNotAcceptable"
         ),
+        Failure.PAYLOAD_TOO_LARGE: Answer(
+            413, "The request entity is too large.", code=GENERAL, key="!csRequestTooLarge"
+        ),
+        Failure.HEADERS_TOO_LARGE: Answer(
+            431, "The request header fields are too large.", code=GENERAL, key="!csHeadersTooLarge"
+        ),
         Failure.ROUTE_NOT_FOUND: Answer(
             404, "The requested resource is not found.", code=GENERAL, key="!csNotFound"
         ),
