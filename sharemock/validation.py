@@ -186,19 +186,20 @@ class TypedParameterValidator(ParameterValidator):
 
 # How deep a request body may nest (objects and arrays): no provider's body goes past 4.
 MAX_DEPTH = 64
-# The integers a body may hold: 64-bit, as every store and decoder the providers use (Go's
-# int, Java's long, SQLite's INTEGER). Past them a literal is refused as it is read, before
-# `int()` meets Python's 4,300-digit limit (a ValueError) or SQLite's (an OverflowError).
+# The integers a body may hold as integers: 64-bit, as every store and decoder the providers
+# use (Go's int, Java's long, SQLite's INTEGER). A longer literal is read as a number, as
+# JavaScript reads it: where the contract wants an integer it is then refused by the schema
+# (as Go refuses it for an int field), and in a member no operation reads it is ignored (as
+# Go skips it). Never `int()` of it: Python refuses 4,300 digits, SQLite 64 bits.
 INT64 = range(-(1 << 63), 1 << 63)
 
 
-def _integer(text: str) -> int:
+def _integer(text: str) -> int | float:
     if len(text) < 19:  # within int64 whatever its digits
         return int(text)
     value = int(text) if len(text) <= 20 else None
     if value is None or value not in INT64:
-        shown = text if len(text) <= 24 else text[:24] + "..."
-        raise BodyProblem(f"request body holds an integer out of range ({shown})")
+        return float(text)  # inf past ~309 digits: refused as any infinity is
     return value
 
 
@@ -208,10 +209,10 @@ _DECODER = json.JSONDecoder(parse_int=_integer)
 def parse_json(raw: bytes, encoding: str = "utf-8") -> t.Any:
     """A request body's JSON, or `BodyProblem` saying why not.
 
-    Refused: what is not JSON or not `encoding`, nesting past `MAX_DEPTH`, an integer outside
-    `INT64`, a lone surrogate, and a NUL character in a string or a key (see
-    docs/decisions.md, "Hostile input"). Duplicate keys: the last wins, as Go's and
-    JavaScript's decoders do. The common body pays two `bytes.count` and a substring search.
+    Refused: what is not JSON or not `encoding`, nesting past `MAX_DEPTH`, a lone surrogate,
+    and a NUL character in a string or a key (see docs/decisions.md, "Hostile input"). An
+    integer past 64 bits is read as a float (`_integer`). Duplicate keys: the last wins, as
+    Go's and JavaScript's decoders do. The common body pays two `bytes.count` and a substring search.
     """
     try:
         body = _DECODER.decode(raw.decode(encoding))

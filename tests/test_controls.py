@@ -559,7 +559,7 @@ def test_rules_are_listed_got_deleted_and_cleared(client: TestClient) -> None:
         ({"answer": {"delay": "99999"}}, "delay=99999: at most 60000 ms"),
         ({"answer": {"code": 403}, "times": 0}, "less than the minimum of 1"),
         ({"answer": {"code": 403}, "times": 10**7}, "greater than the maximum of 1000000"),
-        ({"answer": {"code": 403}, "times": 10**20}, "integer out of range"),
+        ({"answer": {"code": 403}, "times": 10**20}, "is not of type 'integer'"),
         ({"answer": {"code": 403}, "probability": 2}, "greater than the maximum of 1"),
         ({"provider": "dropbox", "answer": {"code": 403}}, "'dropbox' is not one of"),
     ],
