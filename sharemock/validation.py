@@ -212,7 +212,8 @@ def parse_json(raw: bytes, encoding: str = "utf-8") -> t.Any:
     Refused: what is not JSON or not `encoding`, nesting past `MAX_DEPTH`, a lone surrogate,
     and a NUL character in a string or a key (see docs/decisions.md, "Hostile input"). An
     integer past 64 bits is read as a float (`_integer`). Duplicate keys: the last wins, as
-    Go's and JavaScript's decoders do. The common body pays two `bytes.count` and a substring search.
+    Go's and JavaScript's decoders do. The common body pays two `bytes.count` and a substring
+    search.
     """
     try:
         body = _DECODER.decode(raw.decode(encoding))
