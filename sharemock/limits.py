@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sharemock.config import DEFAULT_MAX_BODY
-from sharemock.request_body import with_body
+from sharemock.request_body import read_body, with_body
 from sharemock.spec import MAX_PATH_INTEGER_DIGITS
 
 MAX_HEADER = 8 << 10  # one header line, name and value: 8 KiB
@@ -73,7 +73,7 @@ class Limits:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self._chunked(scope):
-            payload = await _read_within(receive, self._max_body)
+            payload = await read_body(receive, self._max_body, too_large=PayloadTooLarge)
             scope, receive = with_body(scope, receive, payload)
         await self.app(scope, receive, send)
 
@@ -103,21 +103,3 @@ class Limits:
                 raise PayloadTooLarge(self._max_body)
             return False  # the server reads no more than the Content-Length says
         return chunked is not None
-
-
-async def _read_within(receive: Receive, limit: int) -> bytes:
-    """The whole body; `PayloadTooLarge` once it grows past `limit` bytes (read no further)."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(limit)
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import Message, Receive, Scope
 
 from sharemock.validation import BodyProblem
 
 
-async def read_body(receive: Receive, limit: int, what: str = "body") -> bytes:
-    """The whole body; `BodyProblem` once it grows past `limit` bytes (read no further)."""
+async def read_body(
+    receive: Receive,
+    limit: int,
+    what: str = "body",
+    too_large: Callable[[int], Exception] | None = None,
+) -> bytes:
+    """The whole body; once it grows past `limit` bytes (read no further), `too_large(limit)`
+    raised, else a `BodyProblem` naming `what`."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -19,6 +27,8 @@ async def read_body(receive: Receive, limit: int, what: str = "body") -> bytes:
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
+            if too_large is not None:
+                raise too_large(limit)
             raise BodyProblem(f"{what} is larger than {limit} bytes")
         chunks.append(chunk)
         if not message.get("more_body", False):
