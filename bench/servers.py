@@ -163,13 +163,19 @@ def start(name: str, workload: Workload, scratch: Path, deadline_s: float = 60) 
 
 def stop(server: Running) -> None:
     """Stop the server's process group (uvicorn's workers too), by the PID it was given."""
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)
+    stop_group(server.process, grace_s=15)
+
+
+def stop_group(process: subprocess.Popen[bytes], grace_s: float) -> None:
+    """TERM a process group started with its own session (by its leader's PID), then KILL
+    it if it is still there after `grace_s`."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
         try:
-            server.process.wait(timeout=15)
+            process.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=5)
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
 
 
 def tree_rss(root: int) -> tuple[int, int]:

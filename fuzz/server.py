@@ -7,8 +7,6 @@ that stopping it reaches uvicorn's workers too.
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
 import subprocess
 import sys
@@ -18,6 +16,8 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench.servers import stop_group
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -86,13 +86,7 @@ def start(scratch: Path, extra: Sequence[str] = (), deadline_s: float = 90) -> S
 
 def stop(served: Served) -> None:
     """Stop the mock's process group (by the PID it was given): TERM, then KILL."""
-    if served.process.poll() is None:
-        os.killpg(served.process.pid, signal.SIGTERM)
-        try:
-            served.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(served.process.pid, signal.SIGKILL)
-            served.process.wait(timeout=5)
+    stop_group(served.process, grace_s=20)
 
 
 def admin_reset(base: str) -> None:
