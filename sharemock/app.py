@@ -30,6 +30,7 @@ from sharemock.controls import Controls, desk_for
 from sharemock.controls.delivery import DELIVERY, Delivery
 from sharemock.controls.faults import WIRE
 from sharemock.controls.middleware import APPLIED_HEADER, RULE_HEADER
+from sharemock.decided import decide_once
 from sharemock.docs import add_docs_routes, swagger_ui_options
 from sharemock.edge import DETAIL_HEADER, ErrorEdge
 from sharemock.flask_glue import glue
@@ -102,6 +103,7 @@ def create_app(
     validate_each_document_once()  # sharemock/spec_validation.py
     app = SharemockApp(__name__, security_map=security_map())
     glue(app)  # Flask reached inline, views decorated once (sharemock/flask_glue.py says why)
+    decide_once(app)  # validation and Swagger UI's lookups made once (sharemock/decided.py)
     if settings.access_log:  # outermost but Starlette's error page: every answer, preflights too
         app.add_middleware(
             AccessLog, stream=sys.stderr, position=MiddlewarePosition.BEFORE_EXCEPTION

@@ -17,6 +17,7 @@ ASSEMBLY = {
     "sharemock.docs",
     "sharemock.served",
     "sharemock.spec_validation",
+    "sharemock.decided",
     "sharemock.guards",
     "sharemock.mounts",
     "sharemock.xml_bodies",

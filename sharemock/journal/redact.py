@@ -29,7 +29,8 @@ _SCHEMED = frozenset({b"authorization", b"proxy-authorization"})
 _COOKIES = frozenset({b"cookie", b"set-cookie"})
 SECRET_HEADERS = _WHOLE | _SCHEMED | _COOKIES
 
-_FIELDS = rb"(?:password|extractcode|access_token|refresh_token)"
+_NAMES = (b"password", b"extractcode", b"access_token", b"refresh_token")
+_FIELDS = rb"(?:" + rb"|".join(_NAMES) + rb")"
 # A JSON member (its string value maybe cut off by the limit, or a bare number or literal).
 _JSON = re.compile(
     rb'("' + _FIELDS + rb'"\s*:\s*)(?:"(?:[^"\\]|\\.)*(?:"|\\?\Z)|(?!null\b)[^\s,}\]"]+)', re.I
@@ -64,10 +65,14 @@ def body(raw: bytes) -> bytes:
     """A body (maybe cut off) with its secret fields and JWTs redacted."""
     if not raw:
         return raw
-    raw = _JSON.sub(rb'\1"[redacted]"', raw)
-    raw = _FORM.sub(rb"\1[redacted]", raw)
-    raw = _XML.sub(rb"\1[redacted]", raw)
-    return _JWT.sub(REDACTED, raw)
+    # Most bodies hold no secret: a search for the names in C first spares them the three
+    # patterns, which try a match at every byte (the journal's largest cost, measured).
+    lowered = raw.lower()
+    if any(name in lowered for name in _NAMES):
+        raw = _JSON.sub(rb'\1"[redacted]"', raw)
+        raw = _FORM.sub(rb"\1[redacted]", raw)
+        raw = _XML.sub(rb"\1[redacted]", raw)
+    return _JWT.sub(REDACTED, raw) if b"eyJ" in raw else raw
 
 
 def query(raw: str) -> str:
