@@ -210,12 +210,18 @@ def create_app(
         app.add_middleware(
             CaseInsensitiveKeys,
             foldings=key_foldings,
+            max_body=settings.max_body,
             position=MiddlewarePosition.BEFORE_VALIDATION,
         )
     # Outside routing, security and both validations: they only ever see JSON bodies (XML, and
     # text/plain where a contract declares it, are read as JSON there).
     if any(needs_xml_bodies(mount) for mount in mounts):
-        app.add_middleware(XmlBodies, mounts=mounts, position=MiddlewarePosition.BEFORE_ROUTING)
+        app.add_middleware(
+            XmlBodies,
+            mounts=mounts,
+            max_body=settings.max_body,
+            position=MiddlewarePosition.BEFORE_ROUTING,
+        )
 
     edge = ErrorEdge(mounts, own=admin_spec)
     for exception_class in (ProblemException, HTTPException, Exception):

@@ -18,14 +18,13 @@ from connexion.middleware.abstract import ROUTING_CONTEXT
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from sharemock.config import DEFAULT_MAX_BODY
 from sharemock.mounts import MountedProvider
 from sharemock.negotiation import JSON, is_json_media_type
 from sharemock.request_body import read_body, with_body
 
 MARK = "x-sharemock-keys"
 CASE_INSENSITIVE = "case-insensitive"
-# What the mock reads of a JSON body it rewrites; larger ones are left to the validator.
-MAX_BODY = 1 << 20
 
 Folding = Mapping[str, str]  # lower-cased key -> property name
 
@@ -55,21 +54,26 @@ def fold_keys(body: dict[str, Any], folding: Folding) -> dict[str, Any]:
 class CaseInsensitiveKeys:
     """ASGI middleware (after routing, before validation) applying `fold_keys`."""
 
-    def __init__(self, app: ASGIApp, foldings: Mapping[str, Folding]) -> None:
+    def __init__(
+        self, app: ASGIApp, foldings: Mapping[str, Folding], max_body: int = DEFAULT_MAX_BODY
+    ) -> None:
         self.app = app
         self._foldings = dict(foldings)
+        self._max_body = max_body  # the server's (`Limits`, outside, refuses more first)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             routing = scope.get("extensions", {}).get(ROUTING_CONTEXT, {})
             folding = self._foldings.get(routing.get("operation_id", ""))
             if folding is not None and is_json_media_type(Headers(scope=scope).get("content-type")):
-                scope, receive = await _folded(scope, receive, folding)
+                scope, receive = await _folded(scope, receive, folding, self._max_body)
         await self.app(scope, receive, send)
 
 
-async def _folded(scope: Scope, receive: Receive, folding: Folding) -> tuple[Scope, Receive]:
-    raw = await read_body(receive, MAX_BODY, "JSON body")
+async def _folded(
+    scope: Scope, receive: Receive, folding: Folding, limit: int
+) -> tuple[Scope, Receive]:
+    raw = await read_body(receive, limit, "JSON body")
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError):

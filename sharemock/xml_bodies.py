@@ -36,6 +36,7 @@ from xml.parsers import expat
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sharemock.config import DEFAULT_MAX_BODY
 from sharemock.mounts import MountedProvider, Mounts
 from sharemock.negotiation import (
     JSON,
@@ -48,8 +49,6 @@ from sharemock.negotiation import (
 from sharemock.request_body import read_body, with_body
 from sharemock.validation import BodyProblem
 
-# Requests bodies are small JSON-like documents; refuse anything absurd before parsing it.
-MAX_XML_BODY = 1 << 20
 MAX_DEPTH = 32
 TEXT = "text/plain"
 _NUMBER_TYPES = {"integer": int, "number": float}
@@ -177,9 +176,11 @@ def _object(children: list[ElementTree.Element], schema: Any, resolve: Resolve) 
 class XmlBodies:
     """ASGI middleware: XML requests become JSON, JSON responses become XML on request."""
 
-    def __init__(self, app: ASGIApp, mounts: Mounts) -> None:
+    def __init__(self, app: ASGIApp, mounts: Mounts, max_body: int = DEFAULT_MAX_BODY) -> None:
         self.app = app
         self._mounts = mounts
+        # The server's body limit (`Limits`, outside, refuses a larger body first).
+        self._max_body = max_body
         # Decided once: the other providers' requests pass straight through.
         self._served = {id(mounted) for mounted in mounts if needs_xml_bodies(mounted)}
 
@@ -198,7 +199,9 @@ class XmlBodies:
         if operation is not None and is_xml_media_type(headers.get("content-type")):
             body_schema = mounted.spec.request_schema(operation, XML)
             if body_schema is not None:
-                scope, receive = await _as_json_request(scope, receive, body_schema, mounted)
+                scope, receive = await _as_json_request(
+                    scope, receive, body_schema, mounted, self._max_body
+                )
         if wants_xml(headers.get("accept")):
             send = _XmlResponse(send, mounted, operation).send
         await self.app(scope, receive, send)
@@ -225,10 +228,10 @@ def _relabelled_json(scope: Scope) -> Scope:
 
 
 async def _as_json_request(
-    scope: Scope, receive: Receive, schema: Any, mounted: MountedProvider
+    scope: Scope, receive: Receive, schema: Any, mounted: MountedProvider, limit: int
 ) -> tuple[Scope, Receive]:
     """The request with its XML body read, converted and re-labelled as JSON."""
-    raw = await read_body(receive, MAX_XML_BODY, "XML body")
+    raw = await read_body(receive, limit, "XML body")
     payload = b""
     if raw.strip():
         value = xml_to_json(parse_xml(raw), schema, mounted.spec.resolve)

@@ -379,6 +379,12 @@ def test_a_long_body_is_cut_then_redacted(client: TestClient) -> None:
         (b"<link><password>abc</password></link>", b"<link><password>[redacted]</password></link>"),
         (b'{"token":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOjF9.c2ln"}', b'{"token":"[redacted]"}'),
         (b'{"token":"aF3kMs9qZ1"}', b'{"token":"aF3kMs9qZ1"}'),  # Filerobot's project token
+        # A key with escaped letters is the same key to every decoder, and to the journal.
+        (b'{"p\\u0061ssword":"s3cret"}', b'{"password":"[redacted]"}'),
+        (b'{"EXTRACT\\u0043ODE":"MDg2"}', b'{"EXTRACTCODE":"[redacted]"}'),
+        # An escaped backslash before `u0070` is text, not an escape: kept as sent.
+        (b'{"x":"\\\\u0070assword"}', b'{"x":"\\\\u0070assword"}'),
+        (b'{"name":"caf\\u00e9"}', b'{"name":"caf\\u00e9"}'),
     ],
 )
 def test_redacted_fields(sent: bytes, kept: bytes) -> None:

@@ -300,6 +300,26 @@ def test_a_path_id_of_10000_digits_is_a_native_4xx(
     assert _state(client) == before
 
 
+@pytest.mark.parametrize("name", BY_NAME)
+def test_a_nul_in_the_path_or_the_query_is_a_native_4xx(
+    hostile: tuple[TestClient, Settings], name: str
+) -> None:
+    # A path or query value is only ever looked up, never stored: an ID with a NUL finds
+    # nothing or is refused by its parameter's schema, and an unknown `?x=%00` is ignored
+    # (or refused where validation is strict, KooDrive's).
+    client, settings = hostile
+    target = BY_NAME[name]
+    headers = {**target.auth(settings), "Content-Type": "application/json"}
+    before = _state(client)
+    nul_id = client.put(target.path + "%00", headers=headers, json=target.body)
+    assert 400 <= nul_id.status_code < 500, nul_id.text
+    assert nul_id.headers["content-type"].startswith("application/json")
+    assert _state(client) == before
+    # The same update with a NUL in a query parameter no operation reads: answered as without.
+    nul_query = client.put(target.path + "?x=%00", headers=headers, json=target.body)
+    assert nul_query.status_code in (200, 400), nul_query.text
+
+
 @pytest.mark.parametrize("name", [n for n in BY_NAME if BY_NAME[n].field])
 def test_a_nul_in_a_string_is_refused_naming_the_field(
     hostile: tuple[TestClient, Settings], name: str
@@ -363,6 +383,29 @@ def test_a_body_over_the_limit_is_a_native_413(
     assert (answer.status_code, answer.json()) == (413, TOO_LARGE[target.provider])
     assert answer.headers["connection"] == "close"
     assert _state(client) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type"),
+    [("oracle-update", "application/xml"), ("defdrive-deployed-update", "application/json")],
+)
+def test_the_layers_that_rewrite_a_body_read_it_under_the_servers_limit(
+    tmp_path: Path, name: str, content_type: str
+) -> None:
+    # Oracle's XML bodies and the deployed DefDrive's key folding read the body themselves:
+    # past 1 MiB, within a larger `--max-body`, it is read, rewritten and validated as any.
+    settings = Settings(db_path=str(tmp_path / "state.db"), max_body=parse_size("3M"))
+    target = BY_NAME[name]
+    big = "a" * (3 << 19)  # 1.5 MiB
+    if content_type == "application/xml":
+        body = f"<publicLink><password>{big}</password></publicLink>".encode()
+    else:
+        body = json.dumps({**target.body, "Name": big}).encode()
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        headers = {**target.auth(settings), "Content-Type": content_type}
+        answer = client.put(target.path, headers=headers, content=body)
+    assert answer.status_code == 400, answer.text  # the field's schema refuses it
+    assert "larger than" not in answer.headers["x-sharemock-detail"]
 
 
 @pytest.mark.parametrize("name", ["defdrive-update", "oracle-update", "koodrive-update"])

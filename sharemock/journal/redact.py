@@ -7,10 +7,11 @@ Redacted when a batch of entries is written (`Journal._row`), not on the request
   [redacted]`); `Cookie` and `Set-Cookie` keep each cookie's name; `X-Filerobot-Key`,
   `X-Oracle-Ocm-App-Key` and the admin token's header lose their value.
 - **Fields** a client types or that authenticate someone, in JSON, XML, form bodies and
-  queries, by name (any case, any depth): `password` (DefDrive's login and sign-up,
-  Oracle's link password, Filerobot's share password, `?password=` on its public view),
-  `extractCode` (KooDrive's share access code, in requests and answers alike),
-  `access_token` and `refresh_token` (a state document's KooDrive users).
+  queries, by name (any case, any depth, a JSON key's letters escaped or not): `password`
+  (DefDrive's login and sign-up, Oracle's link password, Filerobot's share password,
+  `?password=` on its public view), `extractCode` (KooDrive's share access code, in
+  requests and answers alike), `access_token` and `refresh_token` (a state document's
+  KooDrive users).
 - **JWTs** anywhere in a body (DefDrive's login answer carries one).
 
 A body is cut at the journal's limit first and redacted after, so a secret cut off by the
@@ -40,6 +41,16 @@ _FORM = re.compile(rb"((?:^|(?<=[&?]))" + _FIELDS + rb"=)[^&]*", re.I)
 # An XML element's text.
 _XML = re.compile(rb"(<(?:[\w.-]+:)?" + _FIELDS + rb"(?:\s[^>]*)?>)[^<]*", re.I)
 _JWT = re.compile(rb"eyJ[\w-]{2,}\.eyJ[\w-]{2,}\.[\w-]*")
+# A JSON `\uXXXX` escape of a letter or `_` (which never need one), not itself escaped.
+_ESCAPED_LETTER = re.compile(
+    rb"(?<!\\)((?:\\\\)*)\\u00(4[1-9a-f]|5[0-9af]|6[1-9a-f]|7[0-9a])", re.I
+)
+
+
+def _plain_letters(raw: bytes) -> bytes:
+    """`raw` with escaped letters written plainly: the same JSON, and a key spelt
+    `"p\\u0061ssword"` is `"password"` to the patterns as it is to every decoder."""
+    return _ESCAPED_LETTER.sub(lambda m: m[1] + bytes([int(m[2], 16)]), raw)
 
 
 def header(name: bytes, value: bytes) -> bytes:
@@ -65,6 +76,8 @@ def body(raw: bytes) -> bytes:
     """A body (maybe cut off) with its secret fields and JWTs redacted."""
     if not raw:
         return raw
+    if b"\\u" in raw:
+        raw = _plain_letters(raw)
     # Most bodies hold no secret: a search for the names in C first spares them the three
     # patterns, which try a match at every byte (the journal's largest cost, measured).
     lowered = raw.lower()
