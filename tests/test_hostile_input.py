@@ -284,12 +284,8 @@ def test_oracle_reads_json_sent_as_text_or_unlabelled(
 def test_a_path_id_of_10000_digits_is_a_native_4xx(
     hostile: tuple[TestClient, Settings], name: str
 ) -> None:
-    client, settings = hostile
     target = BY_NAME[name]
-    headers = {**target.auth(settings), "Content-Type": "application/json"}
-    before = _state(client)
-    answer = client.put(target.long_id_path, headers=headers, json=target.body)
-    assert 400 <= answer.status_code < 500
+    answer = _refused_unchanged(hostile, target, target.long_id_path)
     expected = {
         "defdrive-update": {"error": "Invalid access ID"},
         "defdrive-toggle": {"error": "Invalid file ID"},
@@ -297,7 +293,18 @@ def test_a_path_id_of_10000_digits_is_a_native_4xx(
         "filerobot-update": {"status": "error", "msg": "Invalid sharebox uuid"},
     }.get(name, target.refusal)
     assert (answer.status_code, answer.json()) == (400, expected)
+
+
+def _refused_unchanged(hostile: tuple[TestClient, Settings], target: Target, path: str) -> Any:
+    """The target's update sent to `path`: a native 4xx, the state as it was."""
+    client, settings = hostile
+    headers = {**target.auth(settings), "Content-Type": "application/json"}
+    before = _state(client)
+    answer = client.put(path, headers=headers, json=target.body)
+    assert 400 <= answer.status_code < 500, answer.text
+    assert answer.headers["content-type"].startswith("application/json")
     assert _state(client) == before
+    return answer
 
 
 @pytest.mark.parametrize("name", BY_NAME)
@@ -309,13 +316,9 @@ def test_a_nul_in_the_path_or_the_query_is_a_native_4xx(
     # (or refused where validation is strict, KooDrive's).
     client, settings = hostile
     target = BY_NAME[name]
-    headers = {**target.auth(settings), "Content-Type": "application/json"}
-    before = _state(client)
-    nul_id = client.put(target.path + "%00", headers=headers, json=target.body)
-    assert 400 <= nul_id.status_code < 500, nul_id.text
-    assert nul_id.headers["content-type"].startswith("application/json")
-    assert _state(client) == before
+    _refused_unchanged(hostile, target, target.path + "%00")
     # The same update with a NUL in a query parameter no operation reads: answered as without.
+    headers = {**target.auth(settings), "Content-Type": "application/json"}
     nul_query = client.put(target.path + "?x=%00", headers=headers, json=target.body)
     assert nul_query.status_code in (200, 400), nul_query.text
 
