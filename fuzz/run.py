@@ -165,18 +165,16 @@ def _top_up(
         server.admin_reset(base)
         alone = dataclasses.replace(options, operations=(op.operation_id,), phases=("fuzzing",))
         extra = execute(alone.checked(), *plan, sinks=sinks)
-        for label, more in extra.operations.items():
-            into = outcome.operations.get(label)
-            if into is None or not more.cases:
-                continue
-            into.cases += more.cases
-            into.statuses.update(more.statuses)
-            into.unrouted_answers += more.unrouted_answers
-            into.findings.update(more.findings)
-            added[label] = added.get(label, 0) + more.cases
+        more = extra.operations.get(op.label)
+        if more is not None and more.cases:
+            op.cases += more.cases
+            op.statuses.update(more.statuses)
+            op.unrouted_answers += more.unrouted_answers
+            op.findings.update(more.findings)
+            added[op.label] = more.cases
         outcome.errors.extend(extra.errors)
         outcome.duration_s += extra.duration_s
-        outcome.phase_cases["fuzzing, alone"] += extra.total_cases
+        outcome.phase_cases["fuzzing, alone"] += more.cases if more is not None else 0
         outcome.interrupted = outcome.interrupted or extra.interrupted
     return added
 

@@ -35,7 +35,7 @@ def test_only_the_short_operations_get_a_pass_of_their_own_and_it_adds_up(
 
     def execute(options: Options, *_plan: Any, sinks: Any) -> Outcome:
         asked.append((options.operations, options.phases))
-        return _outcome({"DELETE deleteAccess": 970})
+        return _outcome({"DELETE deleteAccess": 970, "GET getAccess": 5})
 
     monkeypatch.setattr("sharemock.verify.runner.execute", execute)
     monkeypatch.setattr(run.server, "admin_reset", lambda _base: None)

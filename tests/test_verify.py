@@ -189,3 +189,25 @@ def test_the_built_in_rules_are_schemathesis_toml_s() -> None:
         for name, table in dictionaries.items():
             assert toml["dictionaries"][name] == table
         assert isinstance(profile.defaults, Credentials)
+
+
+@pytest.mark.parametrize("provider", [p.name for p in PROVIDERS])
+def test_operation_selects_that_operation_alone_whatever_the_rules(provider: str) -> None:
+    # Filerobot's and KooDrive's rules have `[[operations]]` sections, with which
+    # Schemathesis ignores an `include(operation_id=…)`: every operation ran.
+    from sharemock.verify import spec_path
+    from sharemock.verify.options import credentials_for
+    from sharemock.verify.profiles import profile_for
+    from sharemock.verify.runner import build_config, contract_operations, load_schema
+
+    base = Options(provider=provider, base_url="http://127.0.0.1:1").checked()
+    path = spec_path(base)
+    chosen = contract_operations(load_document(path))[-1][1]
+    options = Options(
+        provider=provider, base_url="http://127.0.0.1:1", operations=(chosen,), seed=1
+    ).checked()
+    profile = profile_for(provider)
+    config = build_config(options, profile, credentials_for(options, profile, {}))
+    schema = load_schema(options, path, config)
+    found = [result.ok().definition.raw["operationId"] for result in schema.get_all_operations()]
+    assert found == [chosen]

@@ -68,7 +68,17 @@ def load_schema(options: Options, spec_path: Path, config: dict[str, Any]) -> An
     )
     schema.config.update(base_url=options.base_url.rstrip("/"))
     if options.operations:
-        schema = schema.include(operation_id=list(options.operations))
+        # The others excluded, not the chosen included: Schemathesis drops an
+        # `include(operation_id=…)` when the configuration has `[[operations]]` sections
+        # (Filerobot's, KooDrive's and the admin API's rules), and ran every operation.
+        chosen = set(options.operations)
+        others = [
+            operation_id
+            for _label, operation_id in contract_operations(load_document(spec_path))
+            if operation_id not in chosen
+        ]
+        if others:
+            schema = schema.exclude(operation_id=others)
     return schema
 
 
