@@ -43,7 +43,8 @@ contract: $(STAMP) ## Schemathesis CLI, every phase, against the mock running at
 
 # Deep Schemathesis runs against a served mock (its own, on a free loopback port): every
 # contract, every phase and check, FUZZ_EXAMPLES cases per operation, seed FUZZ_SEED
-# (docs/reliability.md). Not part of `make test`: at the default depth it takes about half an hour on 2 cores.
+# (docs/reliability.md). Not part of `make test`: at the default depth it takes about half an
+# hour on 2 cores.
 FUZZ_EXAMPLES ?= 1000
 FUZZ_SEED ?= 20261202
 fuzz: $(STAMP) ## Schemathesis, FUZZ_EXAMPLES cases per operation, every contract, against a served mock
